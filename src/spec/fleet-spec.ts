@@ -1,0 +1,200 @@
+/**
+ * The fleet, as read from `fleet.yaml` with every default resolved (DESIGN §4).
+ *
+ * Every entity keeps `fieldPath`, the path of its node in the fleet file, so that later
+ * checks (catalog, planner) can name the exact field a problem concerns.
+ */
+
+/** Which Flux reconciles the layers (DESIGN §2). */
+export type FluxMode = 'hub' | 'kommander';
+export const FLUX_MODES: readonly FluxMode[] = ['hub', 'kommander'];
+
+/** Infrastructure providers DKP creates clusters on. */
+export type InfrastructureProvider = 'aws' | 'azure' | 'vsphere' | 'gcp' | 'preprovisioned';
+export const INFRASTRUCTURE_PROVIDERS: readonly InfrastructureProvider[] = ['aws', 'azure', 'vsphere', 'gcp', 'preprovisioned'];
+
+/** Managed clusters are created by Konvoy (Cluster API); attached clusters are not. */
+export type ClusterType = 'managed' | 'attached';
+export const CLUSTER_TYPES: readonly ClusterType[] = ['managed', 'attached'];
+
+/** Kinds of Flux sources the layers can read from. */
+export type SourceKind = 'GitRepository' | 'OCIRepository' | 'Bucket';
+export const SOURCE_KINDS: readonly SourceKind[] = ['GitRepository', 'OCIRepository', 'Bucket'];
+
+/** Namespace of the management cluster's workspace (Kommander's own). */
+export const MANAGEMENT_WORKSPACE_NAMESPACE = 'kommander';
+
+export interface SourceRef {
+  readonly kind: SourceKind;
+  readonly name: string;
+  /** @default - the namespace of the layer Kustomizations */
+  readonly namespace?: string;
+}
+
+export interface FluxSettings {
+  readonly mode: FluxMode;
+  /** Namespace of the layer Kustomizations. @default flux-system (hub), kommander-flux (kommander) */
+  readonly namespace: string;
+  /** Secret with the management cluster's kubeconfig, next to the layers (hub mode). @default <management>-kubeconfig */
+  readonly managementKubeConfigSecret: string;
+  /** Image with kubectl for Job gates where Flux has no CEL. @default - no Job gates: ready-only checks */
+  readonly gateImage?: string;
+  readonly sourceRef: SourceRef;
+  /** Path of the synthesized folder inside the source. @default ./dist */
+  readonly path: string;
+  /** @default 10m */
+  readonly interval: string;
+  /** @default 2m */
+  readonly retryInterval: string;
+  /** @default 30m */
+  readonly timeout: string;
+}
+
+export interface VeleroBackupRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+export interface Preflight {
+  /** A Velero Backup that must have completed before anything changes. @default - none */
+  readonly veleroBackup?: VeleroBackupRef;
+}
+
+/** A platform application (ClusterApp) enabled in a workspace. */
+export interface PlatformAppRef {
+  readonly name: string;
+  /** ConfigMap with `values.yaml` overrides, in the workspace namespace. */
+  readonly configOverrides?: string;
+  readonly fieldPath: string;
+}
+
+/** A DKP catalog application (App) deployed in a workspace or project. */
+export interface CatalogAppRef {
+  readonly name: string;
+  /** @default - the newest version in the release that supports the clusters' Kubernetes */
+  readonly version?: string;
+  readonly configOverrides?: string;
+  readonly fieldPath: string;
+}
+
+/** A custom application (App from the user's own catalog repository). */
+export interface CustomApp {
+  readonly name: string;
+  readonly version: string;
+  /** Kubernetes versions the app supports, as a semver range. */
+  readonly kubernetesVersions: string;
+  readonly configOverrides?: string;
+  readonly fieldPath: string;
+}
+
+export interface Project {
+  readonly name: string;
+  /** @default - the project name */
+  readonly namespace: string;
+  readonly catalogApps: readonly CatalogAppRef[];
+  readonly customApps: readonly CustomApp[];
+  readonly fieldPath: string;
+}
+
+export interface ControlPlane {
+  /** KubeadmControlPlane name. @default <cluster>-control-plane */
+  readonly name: string;
+  /** New infrastructure machine template to roll the control plane onto. @default - unchanged */
+  readonly machineTemplate?: string;
+  readonly fieldPath: string;
+}
+
+export interface NodePool {
+  /** MachineDeployment name. */
+  readonly name: string;
+  /** Current Kubernetes version of the pool. @default - the cluster's kubernetesVersion */
+  readonly kubernetesVersion: string;
+  /** New infrastructure machine template for the pool. @default - unchanged */
+  readonly machineTemplate?: string;
+  readonly fieldPath: string;
+}
+
+/** Fields shared by the management cluster and workspace clusters. */
+export interface ClusterBase {
+  readonly name: string;
+  /** Current Kubernetes version (of the control plane). */
+  readonly kubernetesVersion: string;
+  /** Kubernetes version to upgrade to. @default - the release's default Kubernetes version */
+  readonly targetKubernetesVersion?: string;
+  readonly fieldPath: string;
+}
+
+/** A Konvoy (Cluster API) cluster: the management cluster or a managed cluster. */
+export interface KonvoyCluster extends ClusterBase {
+  readonly provider: InfrastructureProvider;
+  /** Namespace of its Cluster API objects on the management cluster. */
+  readonly namespace: string;
+  /** ClusterClass cluster: upgraded through `Cluster.spec.topology.version`. @default false */
+  readonly topology: boolean;
+  readonly controlPlane: ControlPlane;
+  readonly nodePools: readonly NodePool[];
+}
+
+export interface ManagementCluster extends KonvoyCluster {
+  /** @default - the release's default platform applications */
+  readonly platformApps?: readonly PlatformAppRef[];
+  readonly catalogApps: readonly CatalogAppRef[];
+  readonly customApps: readonly CustomApp[];
+}
+
+export interface ManagedCluster extends KonvoyCluster {
+  readonly type: 'managed';
+  readonly workspace: string;
+  /** Upgrade wave; wave N starts when every cluster of the previous wave has finished. @default 1 */
+  readonly wave: number;
+  /** Secret with the cluster's kubeconfig. @default <name>-kubeconfig */
+  readonly kubeconfigSecret: string;
+}
+
+export interface AttachedCluster extends ClusterBase {
+  readonly type: 'attached';
+  readonly workspace: string;
+  /** Secret with the cluster's kubeconfig. @default <name>-kubeconfig */
+  readonly kubeconfigSecret: string;
+}
+
+export type WorkspaceCluster = ManagedCluster | AttachedCluster;
+
+export interface Workspace {
+  readonly name: string;
+  /** @default - the workspace name */
+  readonly namespace: string;
+  /** @default - the release's default platform applications */
+  readonly platformApps?: readonly PlatformAppRef[];
+  readonly catalogApps: readonly CatalogAppRef[];
+  readonly customApps: readonly CustomApp[];
+  readonly projects: readonly Project[];
+  readonly clusters: readonly WorkspaceCluster[];
+  readonly fieldPath: string;
+}
+
+export interface Fleet {
+  readonly name: string;
+  /** Target DKP release. */
+  readonly release: string;
+  /** DKP release running now. @default - unknown: no path checks, no "from" versions */
+  readonly currentRelease?: string;
+  /** Absolute path of the folder of extra release files. @default - built-in catalog only */
+  readonly catalogDir?: string;
+  /** Upgrade Konvoy (providers, addons, Kubernetes), not only Kommander and apps. @default true */
+  readonly konvoy: boolean;
+  readonly flux: FluxSettings;
+  readonly preflight: Preflight;
+  readonly management: ManagementCluster;
+  readonly workspaces: readonly Workspace[];
+}
+
+/** Every workspace cluster of the fleet, in file order. */
+export function workspaceClusters(fleet: Fleet): WorkspaceCluster[] {
+  return fleet.workspaces.flatMap((w) => w.clusters);
+}
+
+/** Every managed (Konvoy) workspace cluster, in file order. */
+export function managedClusters(fleet: Fleet): ManagedCluster[] {
+  return workspaceClusters(fleet).filter((c): c is ManagedCluster => c.type === 'managed');
+}

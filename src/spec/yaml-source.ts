@@ -1,0 +1,69 @@
+import * as YAML from 'yaml';
+import { Locator, pathKeys, Problems } from './problems';
+
+/** Largest input file accepted; a 5,000-cluster fleet is about 2 MB. */
+export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+
+export interface ParsedYaml {
+  /** The document as plain data. */
+  readonly value: unknown;
+  /** Maps a field path to its line in the file. */
+  readonly locate: Locator;
+}
+
+/**
+ * Parses one YAML document strictly: syntax errors, duplicate keys, several documents and
+ * runaway aliases are refused with their line, and field paths can be mapped back to lines.
+ *
+ * @returns the parsed document, or `undefined` when problems were recorded
+ */
+export function parseYaml(text: string, problems: Problems): ParsedYaml | undefined {
+  const lineCounter = new YAML.LineCounter();
+  const docs = YAML.parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const list = Array.isArray(docs) ? docs : [docs as unknown as YAML.Document.Parsed];
+  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
+  if (list.length !== 1) {
+    if (list.length === 0) {
+      problems.add('(document)', 'the file is empty; expected one YAML document');
+    } else {
+      problems.add('(document)', `the file holds ${list.length} YAML documents; expected one`, lineOf(list[1].range[0]));
+    }
+    return undefined;
+  }
+  const doc = list[0];
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) {
+      problems.add('(syntax)', `malformed YAML: ${e.message.split('\n')[0]}`, lineOf(e.pos[0]));
+    }
+    return undefined;
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    problems.add('(document)', `cannot be read: ${(e as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+  return { value, locate: (path) => locate(doc, path, lineOf) };
+}
+
+function locate(doc: YAML.Document, path: string, lineOf: (offset: number) => number): number | undefined {
+  let node: unknown = doc.contents;
+  let line = node && YAML.isNode(node) && node.range ? lineOf(node.range[0]) : undefined;
+  for (const key of pathKeys(path)) {
+    if (YAML.isMap(node)) {
+      const pair = node.items.find((p) => YAML.isScalar(p.key) && p.key.value === key);
+      if (!pair) break;
+      if (YAML.isNode(pair.key) && pair.key.range) line = lineOf(pair.key.range[0]);
+      node = pair.value;
+    } else if (YAML.isSeq(node) && typeof key === 'number') {
+      const item = node.items[key];
+      if (!item) break;
+      if (YAML.isNode(item) && item.range) line = lineOf(item.range[0]);
+      node = item;
+    } else {
+      break;
+    }
+  }
+  return line;
+}
