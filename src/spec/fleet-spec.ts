@@ -93,6 +93,8 @@ export interface Project {
   readonly namespace: string;
   readonly catalogApps: readonly CatalogAppRef[];
   readonly customApps: readonly CustomApp[];
+  /** Workspace clusters the project is placed on. @default - every cluster of the workspace */
+  readonly clusters?: readonly string[];
   readonly fieldPath: string;
 }
 

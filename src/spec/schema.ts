@@ -213,3 +213,27 @@ export function stringOr<T>(fromString: (s: string) => T, stringValidator: Valid
     return wrongType(path, value, describe, problems);
   };
 }
+
+/** A mapping with free keys (checked by `key`) whose values all pass `item`. */
+export function record<T>(key: Validator<string>, item: Validator<T>): Validator<Record<string, T>> {
+  return (value, path, problems) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      return wrongType(path, value, 'a mapping', problems);
+    }
+    const out: Record<string, T> = {};
+    let ok = true;
+    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (key(k, child(path, k), problems) === INVALID) {
+        ok = false;
+        continue;
+      }
+      const r = item(v, child(path, k), problems);
+      if (r === INVALID) {
+        ok = false;
+      } else {
+        out[k] = r;
+      }
+    }
+    return ok ? out : INVALID;
+  };
+}

@@ -61,6 +61,7 @@ interface RawAttachedCluster {
 interface RawProject {
   readonly name: string;
   readonly namespace?: string;
+  readonly clusters?: string[];
   readonly catalogApps?: RawCatalogApp[];
   readonly customApps?: RawCustomApp[];
 }
@@ -189,6 +190,7 @@ const workspaceCluster: Validator<RawManagedCluster | RawAttachedCluster> = (val
 const projectSchema = object<RawProject>({
   name: required(name()),
   namespace: optional(name()),
+  clusters: optional(list(name(), { maxItems: 10000 })),
   catalogApps: optional(apps.catalogApps()),
   customApps: optional(apps.customApps()),
 });
@@ -332,8 +334,15 @@ function checkFleet(fleet: Fleet, problems: Problems): void {
   for (const w of ws) {
     checkUnique(w.projects, (p) => p.name, (p) => child(p.fieldPath, 'name'), 'project name', problems);
     checkAppLists(w.platformApps ?? [], w.catalogApps, w.customApps, problems);
+    const clusterNames = new Set(w.clusters.map((c) => c.name));
     for (const p of w.projects) {
       checkAppLists([], p.catalogApps, p.customApps, problems);
+      (p.clusters ?? []).forEach((c, i) => {
+        if (!clusterNames.has(c)) {
+          problems.add(child(child(p.fieldPath, 'clusters'), i), `${show(c)} is not a cluster of workspace ${show(w.name)}; `
+            + `its clusters: ${[...clusterNames].join(', ') || 'none'}`);
+        }
+      });
     }
     for (const c of w.clusters) {
       if (c.type === 'managed') {
@@ -392,6 +401,7 @@ export function validateFleet(raw: unknown, fleetFile: string, problems: Problem
         namespace: p.namespace ?? p.name,
         catalogApps: toCatalogApps(p.catalogApps, child(pAt, 'catalogApps')),
         customApps: toCustomApps(p.customApps, child(pAt, 'customApps')),
+        clusters: p.clusters,
         fieldPath: pAt,
       };
     });

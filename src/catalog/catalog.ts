@@ -1,0 +1,62 @@
+import * as semver from 'semver';
+import { minorOf } from '../spec/formats';
+import { Release } from './release';
+
+/** The releases dkp-fleet knows, with the questions the planner asks of them. */
+export class ReleaseCatalog {
+  private readonly byVersion: ReadonlyMap<string, Release>;
+
+  public constructor(releases: readonly Release[]) {
+    this.byVersion = new Map([...releases].sort((a, b) => semver.compare(a.version, b.version)).map((r) => [r.version, r]));
+  }
+
+  /** Every known release version, oldest first. */
+  public get versions(): string[] {
+    return [...this.byVersion.keys()];
+  }
+
+  public get(version: string): Release | undefined {
+    return this.byVersion.get(version);
+  }
+
+  /** Can `to` be upgraded to directly from `from`? */
+  public canUpgrade(from: string, to: string): boolean {
+    const r = this.byVersion.get(to);
+    return r !== undefined && semver.satisfies(from, r.upgradeFrom);
+  }
+
+  /**
+   * The releases `from` can be upgraded to directly, newest first: the hops a fleet can take next.
+   */
+  public nextHops(from: string): Release[] {
+    return [...this.byVersion.values()].filter((r) => semver.gt(r.version, from) && semver.satisfies(from, r.upgradeFrom)).reverse();
+  }
+
+  /**
+   * A shortest path of direct upgrades from `from` to `to` (both excluded), preferring the
+   * newest release at each hop, or `undefined` when there is none.
+   */
+  public path(from: string, to: string): string[] | undefined {
+    const seen = new Set<string>([from]);
+    let frontier: { version: string; path: string[] }[] = [{ version: from, path: [] }];
+    while (frontier.length > 0) {
+      const next: { version: string; path: string[] }[] = [];
+      for (const f of frontier) {
+        for (const hop of this.nextHops(f.version)) {
+          if (hop.version === to) return f.path;
+          if (!seen.has(hop.version) && semver.lt(hop.version, to)) {
+            seen.add(hop.version);
+            next.push({ version: hop.version, path: [...f.path, hop.version] });
+          }
+        }
+      }
+      frontier = next;
+    }
+    return undefined;
+  }
+
+  /** Releases of one minor (`2.2`), oldest first. */
+  public ofMinor(minor: string): Release[] {
+    return [...this.byVersion.values()].filter((r) => minorOf(r.version) === minor);
+  }
+}

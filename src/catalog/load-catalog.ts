@@ -1,0 +1,178 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as semver from 'semver';
+import { INFRASTRUCTURE_PROVIDERS } from '../spec/fleet-spec';
+import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../spec/formats';
+import { FleetError, located, Problem, Problems, show } from '../spec/problems';
+import { INVALID, list, object, oneOf, optional, record, required, string, Validator } from '../spec/schema';
+import { MAX_INPUT_BYTES, parseYaml } from '../spec/yaml-source';
+import { ReleaseCatalog } from './catalog';
+import { AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release } from './release';
+
+/** Folder of the built-in release files. */
+export const BUILT_IN_RELEASES = path.join(packageRoot(), 'src', 'catalog', 'releases');
+
+function packageRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('dkp-fleet: cannot find the package root (no package.json above the code)');
+    dir = parent;
+  }
+  return dir;
+}
+
+const PROVIDER_URL = /^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/releases\/[A-Za-z0-9_.+-]+\/[A-Za-z0-9_.-]+\.yaml$/;
+
+const providerComponents = (): Validator<ProviderComponents> => object<ProviderComponents>({
+  name: required(dnsLabel()),
+  version: required(string({ describe: 'a provider version such as v1.1.3', maxLength: 64, check: (v) => (/^v\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(v) ? undefined : `${show(v)} is not a provider version such as v1.1.3`) })),
+  url: optional(string({
+    describe: 'a components URL',
+    maxLength: 512,
+    check: (v) => (PROVIDER_URL.test(v) ? undefined : `${show(v)} is not a components URL of the form https://github.com/<owner>/<repo>/releases/<tag>/<file>.yaml`),
+  })),
+});
+
+const helmChartUrl = string({
+  describe: 'an https URL',
+  maxLength: 512,
+  check: (v) => (/^(https|oci):\/\/[^\s]+$/.test(v) ? undefined : `${show(v)} is not an https:// or oci:// URL`),
+});
+
+const releaseSchema = object<Omit<Release, 'source'> & { apiVersion: string; kind: string }>({
+  apiVersion: required(string({ check: (v) => (v === 'dkp-fleet/v1alpha1' ? undefined : `${show(v)} is not supported; use dkp-fleet/v1alpha1`) })),
+  kind: required(string({ check: (v) => (v === 'Release' ? undefined : `${show(v)} is not supported; use Release`) })),
+  version: required(releaseVersion()),
+  upgradeFrom: required(string({
+    describe: 'a semver range',
+    maxLength: 256,
+    check: (v) => (semver.validRange(v) !== null ? undefined : `${show(v)} is not a semver range such as ">=2.1.0 <2.2.0"`),
+  })),
+  kubernetes: optional(object({ supported: required(versionRange()), default: optional(kubernetesVersion()) })),
+  kommander: required(object({
+    applicationsRef: required(string({ maxLength: 128 })),
+    appVersion: required(appVersion()),
+    chartVersion: optional(string({ maxLength: 64, check: (v) => (/^v?\d+\.\d+\.\d+/.test(v) ? undefined : `${show(v)} is not a chart version`) })),
+    appDeploymentApiVersion: required(oneOf(['apps.kommander.d2iq.io/v1alpha2', 'apps.kommander.d2iq.io/v1alpha3'] as const)),
+  })),
+  flux: required(object({
+    distribution: required(appVersion()),
+    kustomizeController: required(string({ maxLength: 32, check: (v) => (/^v\d+\.\d+\.\d+$/.test(v) ? undefined : `${show(v)} is not a controller version such as v0.21.1`) })),
+    helmController: required(string({ maxLength: 32 })),
+    sourceController: required(string({ maxLength: 32 })),
+  })),
+  platformApps: required(record(dnsLabel(), object<PlatformApp>({
+    version: required(appVersion()),
+    type: required(oneOf<AppType>(['platform', 'internal', 'catalog', 'partner'])),
+    scope: required(list(oneOf(['workspace', 'project'] as const))),
+    helmReleases: optional(list(object<HelmReleaseFact>({
+      name: required(dnsLabel()), chart: required(string({ maxLength: 253 })), version: optional(string({ maxLength: 64 })),
+    }))),
+  }))),
+  defaultPlatformApps: required(object({ workspace: optional(list(dnsLabel())), management: optional(list(dnsLabel())) })),
+  catalogApps: required(record(dnsLabel(), list(object<CatalogAppVersion>({ version: required(appVersion()), kubernetes: optional(versionRange()) })))),
+  capiContract: required(oneOf(['v1alpha4', 'v1beta1'] as const)),
+  capiProviders: optional(object<CapiProviders>({
+    core: optional(providerComponents()),
+    bootstrap: optional(providerComponents()),
+    controlPlane: optional(providerComponents()),
+    infrastructure: optional(record(oneOf(INFRASTRUCTURE_PROVIDERS), providerComponents())),
+  })),
+  coreAddons: optional(record(oneOf(INFRASTRUCTURE_PROVIDERS), list(object<CoreAddon>({
+    name: required(dnsLabel()),
+    version: required(string({ maxLength: 64 })),
+    chart: optional(object({ repoURL: required(helmChartUrl), name: required(dnsLabel()), version: required(string({ maxLength: 64 })) })),
+  })))),
+});
+
+/** Checks that hold across the fields of one release. */
+function checkRelease(r: Release, problems: Problems): void {
+  for (const [id, apps] of [['workspace', r.defaultPlatformApps.workspace], ['management', r.defaultPlatformApps.management]] as const) {
+    (apps ?? []).forEach((a, i) => {
+      if (r.platformApps[a] === undefined) {
+        problems.add(`defaultPlatformApps.${id}[${i}]`, `${show(a)} is not one of the release's platformApps`);
+      }
+    });
+  }
+  if (r.kubernetes?.default !== undefined && !semver.satisfies(r.kubernetes.default, r.kubernetes.supported)) {
+    problems.add('kubernetes.default', `${show(r.kubernetes.default)} is outside kubernetes.supported ${show(r.kubernetes.supported)}`);
+  }
+}
+
+/**
+ * Reads one release file.
+ *
+ * @returns the release, or `undefined` when problems were recorded
+ */
+export function loadReleaseFile(file: string, problems: Problem[]): Release | undefined {
+  const p = new Problems(file);
+  let text: string;
+  try {
+    if (fs.statSync(file).size > MAX_INPUT_BYTES) {
+      problems.push({ file, path: '(file)', message: `is larger than ${MAX_INPUT_BYTES} bytes` });
+      return undefined;
+    }
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    problems.push({ file, path: '(file)', message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    return undefined;
+  }
+  const parsed = parseYaml(text, p);
+  if (parsed === undefined) {
+    problems.push(...p.all);
+    return undefined;
+  }
+  const r = releaseSchema(parsed.value, '', p);
+  if (r !== INVALID) {
+    const { apiVersion: _a, kind: _k, ...rest } = r;
+    const release: Release = { ...rest, source: file };
+    checkRelease(release, p);
+    const expected = path.basename(file, path.extname(file));
+    if (expected !== release.version) {
+      p.add('version', `${show(release.version)} does not match the file name; name the file ${release.version}.yaml`);
+    }
+    if (p.count === 0) {
+      return release;
+    }
+  }
+  problems.push(...located(p.all, parsed.locate));
+  return undefined;
+}
+
+function releaseFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => path.join(dir, f));
+}
+
+/**
+ * Loads the built-in catalog and, when given, a folder of user release files. A user file
+ * replaces the built-in release of the same version (to add facts the built-in one lacks).
+ *
+ * @param userDir the fleet's `spec.catalog` folder
+ * @throws FleetError naming every problem of every file
+ */
+export function loadCatalog(userDir?: string, builtInDir: string = BUILT_IN_RELEASES): ReleaseCatalog {
+  const problems: Problem[] = [];
+  const releases = new Map<string, Release>();
+  for (const file of releaseFiles(builtInDir)) {
+    const r = loadReleaseFile(file, problems);
+    if (r) releases.set(r.version, r);
+  }
+  if (userDir !== undefined) {
+    let files: string[] = [];
+    try {
+      if (!fs.statSync(userDir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+      files = releaseFiles(userDir);
+    } catch (e) {
+      problems.push({ path: 'spec.catalog', message: `${show(userDir)} is not a readable folder of release files (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+    }
+    for (const file of files) {
+      const r = loadReleaseFile(file, problems);
+      if (r) releases.set(r.version, r);
+    }
+  }
+  if (problems.length > 0) {
+    throw new FleetError(problems);
+  }
+  return new ReleaseCatalog([...releases.values()]);
+}

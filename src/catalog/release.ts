@@ -1,0 +1,115 @@
+import { InfrastructureProvider } from '../spec/fleet-spec';
+
+/**
+ * The facts dkp-fleet needs about one DKP release (DESIGN §5). Loaded from
+ * `src/catalog/releases/<version>.yaml` or a user's `spec.catalog` folder.
+ *
+ * Optional fields are facts that may be unknown; the planner names the missing fact when a
+ * fleet needs it.
+ */
+export interface Release {
+  readonly version: string;
+  /** Releases this one can be upgraded from directly, as a semver range. */
+  readonly upgradeFrom: string;
+  /** @default - unknown */
+  readonly kubernetes?: KubernetesSupport;
+  readonly kommander: KommanderFacts;
+  /** The Flux that Kommander bundles with this release. */
+  readonly flux: BundledFlux;
+  /** Every ClusterApp of the release, by app id. */
+  readonly platformApps: Readonly<Record<string, PlatformApp>>;
+  readonly defaultPlatformApps: DefaultPlatformApps;
+  /** DKP catalog apps, by app id. */
+  readonly catalogApps: Readonly<Record<string, readonly CatalogAppVersion[]>>;
+  /** Cluster API contract the release's providers serve (`v1alpha4` in 2.1, `v1beta1` from 2.2). */
+  readonly capiContract: 'v1alpha4' | 'v1beta1';
+  /** @default - unknown */
+  readonly capiProviders?: CapiProviders;
+  /** Core addons per infrastructure provider. @default - unknown */
+  readonly coreAddons?: Readonly<Partial<Record<InfrastructureProvider, readonly CoreAddon[]>>>;
+  /** Where the facts came from: the release file, for messages. */
+  readonly source: string;
+}
+
+export interface KubernetesSupport {
+  /** Versions the release supports, as a semver range. */
+  readonly supported: string;
+  /** @default - unknown: fleets targeting this release pin targetKubernetesVersion */
+  readonly default?: string;
+}
+
+export interface KommanderFacts {
+  /** kommander-applications tag that holds the release's app definitions. */
+  readonly applicationsRef: string;
+  /** Version of the `kommander` app (ClusterApp `kommander-<appVersion>`). */
+  readonly appVersion: string;
+  /** Chart version of the `kommander` HelmRelease. @default - unknown */
+  readonly chartVersion?: string;
+  readonly appDeploymentApiVersion: string;
+}
+
+export interface BundledFlux {
+  /** kommander-flux app version, a fluxcd/flux2 release. */
+  readonly distribution: string;
+  readonly kustomizeController: string;
+  readonly helmController: string;
+  readonly sourceController: string;
+}
+
+export type AppType = 'platform' | 'internal' | 'catalog' | 'partner';
+
+export interface HelmReleaseFact {
+  readonly name: string;
+  readonly chart: string;
+  /** @default - unknown */
+  readonly version?: string;
+}
+
+export interface PlatformApp {
+  readonly version: string;
+  readonly type: AppType;
+  readonly scope: readonly ('workspace' | 'project')[];
+  /** HelmReleases the app renders. @default - unknown */
+  readonly helmReleases?: readonly HelmReleaseFact[];
+}
+
+export interface DefaultPlatformApps {
+  /** @default - unknown */
+  readonly workspace?: readonly string[];
+  /** @default - unknown */
+  readonly management?: readonly string[];
+}
+
+export interface CatalogAppVersion {
+  readonly version: string;
+  /** Kubernetes versions it supports, as a semver range. @default - unknown */
+  readonly kubernetes?: string;
+}
+
+export interface ProviderComponents {
+  /** cluster-api-operator provider name, e.g. `cluster-api`, `kubeadm`, `aws`. */
+  readonly name: string;
+  readonly version: string;
+  /** `spec.fetchConfig.url`: `https://github.com/<owner>/<repo>/releases/<tag>/<file>.yaml`. @default - unknown */
+  readonly url?: string;
+}
+
+export interface CapiProviders {
+  readonly core?: ProviderComponents;
+  readonly bootstrap?: ProviderComponents;
+  readonly controlPlane?: ProviderComponents;
+  readonly infrastructure?: Readonly<Partial<Record<InfrastructureProvider, ProviderComponents>>>;
+}
+
+export interface HelmChartRef {
+  readonly repoURL: string;
+  readonly name: string;
+  readonly version: string;
+}
+
+export interface CoreAddon {
+  readonly name: string;
+  readonly version: string;
+  /** Helm chart that installs this addon version. @default - none is usable: ClusterResourceSet delivery only */
+  readonly chart?: HelmChartRef;
+}

@@ -1,0 +1,40 @@
+import * as YAML from 'yaml';
+import { RenderedFolder } from '../render/render-plan';
+
+/** A file of the output, with its path relative to dist/ (always `/`-separated). */
+export interface OutputFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * YAML as Go parsers read it: YAML 1.1 quoting (so `on`, `yes` or `1.20` stay strings), no
+ * line folding, keys in the order the objects carry them.
+ */
+export function toYaml(value: unknown): string {
+  return YAML.stringify(value, { version: '1.1', lineWidth: 0 });
+}
+
+/** The kustomize entry point of a folder: every file in it, sorted. */
+export function kustomizationFile(resources: readonly string[]): string {
+  return toYaml({
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...resources].sort(),
+  });
+}
+
+/**
+ * Every output file: one per object, plus a `kustomization.yaml` per folder, so each folder
+ * builds with `kubectl kustomize`. Sorted by path.
+ */
+export function distFiles(folders: readonly RenderedFolder[]): OutputFile[] {
+  const files: OutputFile[] = [];
+  for (const f of folders) {
+    for (const o of f.objects) {
+      files.push({ path: `${f.name}/${o.file}`, content: toYaml(o.object) });
+    }
+    files.push({ path: `${f.name}/kustomization.yaml`, content: kustomizationFile(f.objects.map((o) => o.file)) });
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

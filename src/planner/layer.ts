@@ -1,0 +1,138 @@
+/**
+ * The layers of a fleet upgrade (DESIGN §1): each is one folder of manifests and one Flux
+ * Kustomization that applies it, ordered by `dependsOn`.
+ */
+
+/** What a layer does. */
+export type LayerKind =
+  /** Proves the preconditions; changes nothing. */
+  | 'preflight'
+  /** Moves Kommander itself. */
+  | 'kommander'
+  /** Platform AppDeployments (management/workspace), or the check that a cluster runs them. */
+  | 'platform-apps'
+  /** Catalog and custom AppDeployments, or the check that a cluster runs them. */
+  | 'catalog-apps'
+  /** Barrier: every app layer of a workspace is done. */
+  | 'apps-ready'
+  | 'capi-providers'
+  | 'core-addons'
+  | 'control-plane'
+  | 'node-pools'
+  /** `Cluster.spec.topology.version` of a ClusterClass cluster. */
+  | 'kubernetes'
+  /** Barrier: every cluster of a wave is done. */
+  | 'wave';
+
+/** Layers that move apps (the seed's rule: these all finish before any Kubernetes version moves). */
+export const APP_KINDS: readonly LayerKind[] = ['kommander', 'platform-apps', 'catalog-apps', 'apps-ready'];
+/** Layers that move a Kubernetes version. */
+export const KUBERNETES_KINDS: readonly LayerKind[] = ['control-plane', 'node-pools', 'kubernetes'];
+/** Konvoy layers of a cluster, in the order they run. */
+export const KONVOY_KINDS: readonly LayerKind[] = ['capi-providers', 'core-addons', 'control-plane', 'node-pools', 'kubernetes'];
+
+export type LayerScope =
+  | { readonly type: 'management' }
+  | { readonly type: 'workspace'; readonly workspace: string }
+  | { readonly type: 'cluster'; readonly cluster: string; readonly workspace: string; readonly clusterType: 'managed' | 'attached'; readonly wave?: number }
+  | { readonly type: 'wave'; readonly wave: number };
+
+/** Where a layer's Kustomization applies and checks objects. */
+export interface LayerTarget {
+  /** The cluster: the management cluster's name or a workspace cluster's. */
+  readonly cluster: string;
+  /** Whether it is the management cluster. */
+  readonly management: boolean;
+  /** Secret holding the target's kubeconfig (in the Kustomization's namespace). */
+  readonly kubeconfigSecret: string;
+  /**
+   * Namespace where a Kustomization must live to read that secret in kommander mode (the
+   * layers themselves live in `spec.flux.namespace`).
+   */
+  readonly secretNamespace?: string;
+}
+
+/** What an object's status must show for a check to pass (beyond kstatus Ready). */
+export type Expectation =
+  /** kstatus only: Ready, or no conditions. */
+  | { readonly type: 'ready' }
+  /** The object exists (a ClusterApp: it has no status). */
+  | { readonly type: 'exists' }
+  /** HelmRelease Ready with `status.lastAppliedRevision` at the chart version. */
+  | { readonly type: 'helm-release'; readonly chartVersion?: string }
+  /** Velero Backup phase Completed. */
+  | { readonly type: 'backup-completed' }
+  /** KubeadmControlPlane at the version, all replicas updated and ready. */
+  | { readonly type: 'control-plane'; readonly version: string }
+  /** MachineDeployment rolled out at the version. */
+  | { readonly type: 'machine-deployment'; readonly version: string }
+  /** ClusterClass Cluster: topology reconciled at the version. */
+  | { readonly type: 'topology'; readonly version: string }
+  /** cluster-api-operator provider installed at the version and Ready. */
+  | { readonly type: 'provider'; readonly version: string }
+  /** HelmChartProxy Ready. */
+  | { readonly type: 'helm-chart-proxy' };
+
+/** An object a layer checks: one it applies or one it only watches. */
+export interface HealthCheck {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  /** @default - cluster-scoped */
+  readonly namespace?: string;
+  readonly expect: Expectation;
+  /** The layer applies this object (else it only watches it). */
+  readonly applied: boolean;
+}
+
+/** One versioned thing a layer moves, for the plan: `cert-manager 1.7.1 → 1.7.1`. */
+export interface Change {
+  /** What moves: `AppDeployment team-a/cert-manager`, `KubeadmControlPlane default/mgmt-control-plane`. */
+  readonly subject: string;
+  /** @default - unknown (no currentRelease, or not recorded) */
+  readonly from?: string;
+  readonly to: string;
+  /** Why this change is special (an app that moved or disappeared, an inferred fact). */
+  readonly note?: string;
+}
+
+/** A Kommander AppDeployment to write. */
+export interface AppDeploymentSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly appRef: { readonly kind: 'ClusterApp' | 'App'; readonly name: string };
+  readonly configOverrides?: string;
+}
+
+/** A KubeadmControlPlane, MachineDeployment or Cluster version change (partial object). */
+export interface VersionPatch {
+  readonly kind: 'KubeadmControlPlane' | 'MachineDeployment' | 'Cluster';
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  /** New infrastructure machine template name. @default - unchanged */
+  readonly machineTemplate?: string;
+}
+
+/** What a layer renders. Every list may be empty. */
+export interface LayerContent {
+  readonly appDeployments: readonly AppDeploymentSpec[];
+  readonly versionPatches: readonly VersionPatch[];
+}
+
+export interface Layer {
+  /** Kustomization name = folder name. */
+  readonly name: string;
+  readonly kind: LayerKind;
+  readonly scope: LayerScope;
+  readonly target: LayerTarget;
+  /** Direct dependencies, sorted by name. */
+  readonly dependsOn: readonly string[];
+  readonly content: LayerContent;
+  readonly checks: readonly HealthCheck[];
+  readonly changes: readonly Change[];
+  /** One line for the plan: what the layer does. */
+  readonly summary: string;
+}
+
+export const EMPTY_CONTENT: LayerContent = { appDeployments: [], versionPatches: [] };

@@ -1,0 +1,46 @@
+import { ReleaseCatalog } from '../catalog/catalog';
+import { Release } from '../catalog/release';
+import { Fleet } from '../spec/fleet-spec';
+import { Problems } from '../spec/problems';
+import { buildLayers } from './build-layers';
+import { checkInvariants } from './invariants';
+import { Layer } from './layer';
+import { planApps } from './plan-apps';
+import { resolveKubernetes } from './resolve-kubernetes';
+import { resolveReleases } from './resolve-releases';
+
+/** Everything the renderer needs: the layers in the order Flux will run them. */
+export interface Plan {
+  readonly fleet: Fleet;
+  readonly release: Release;
+  readonly currentRelease?: Release;
+  /** Topological order: every layer after all of its dependencies. */
+  readonly layers: readonly Layer[];
+}
+
+/**
+ * Plans the upgrade of a fleet to its target release: a pure function of the fleet and the
+ * catalog, with no I/O and no constructs.
+ *
+ * @throws FleetError with every problem of the fleet (paths into the fleet file)
+ * @throws Error when the planned layers break an ordering invariant (a bug in dkp-fleet)
+ */
+export function planFleet(fleet: Fleet, catalog: ReleaseCatalog): Plan {
+  const problems = new Problems();
+  const releases = resolveReleases(fleet, catalog, problems);
+  if (releases === undefined) {
+    problems.throwIfAny();
+    throw new Error('internal: releases unresolved without a problem');
+  }
+  const { target, current } = releases;
+  const moves = resolveKubernetes(fleet, target, catalog, problems);
+  const apps = planApps(fleet, target, current, moves, problems);
+  problems.throwIfAny();
+  const layers = buildLayers({ fleet, release: target, current, apps, moves }, problems);
+  problems.throwIfAny();
+  const violations = checkInvariants(layers);
+  if (violations.length > 0) {
+    throw new Error(`internal: the planned layers break the ordering guarantees:\n  ${violations.join('\n  ')}`);
+  }
+  return { fleet, release: target, currentRelease: current, layers };
+}

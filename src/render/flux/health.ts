@@ -1,0 +1,54 @@
+import { HealthCheck } from '../../planner/layer';
+import { HealthCheckExpr, healthCheckExprs } from './cel';
+import { FluxProfile } from './flux-profile';
+
+/** The health part of a layer's Kustomization spec. */
+export interface HealthGate {
+  /** Check every applied object (Flux ignores `healthChecks` then). */
+  readonly wait?: true;
+  /** Objects to check when the layer also watches objects it does not apply. */
+  readonly healthChecks?: readonly { apiVersion: string; kind: string; name: string; namespace?: string }[];
+  readonly healthCheckExprs?: readonly HealthCheckExpr[];
+  /** Checks that only prove readiness, not that the upgrade finished: said in the plan. */
+  readonly readyOnly: readonly HealthCheck[];
+}
+
+/** Does the gate prove what the check expects, with this Flux? */
+export function provesExpectation(c: HealthCheck, profile: FluxProfile): boolean {
+  switch (c.expect.type) {
+    case 'ready':
+    case 'exists':
+    case 'helm-chart-proxy':
+      return true; // kstatus is the check
+    case 'helm-release':
+      return profile.healthCheckExprs && c.expect.chartVersion !== undefined;
+    default:
+      return profile.healthCheckExprs;
+  }
+}
+
+/**
+ * Chooses how a layer proves it is done (DESIGN §2): `wait: true` when it only checks what it
+ * applies; `healthChecks` listing everything when it also watches objects it does not apply
+ * (Flux ignores the list when `wait` is set; applied objects without a check, such as
+ * AppDeployments, have no status to check); CEL expressions where the Flux has them.
+ */
+export function healthGate(checks: readonly HealthCheck[], profile: FluxProfile): HealthGate {
+  const readyOnly = checks.filter((c) => !provesExpectation(c, profile));
+  const exprs = profile.healthCheckExprs ? healthCheckExprs(checks) : [];
+  const watches = checks.some((c) => !c.applied);
+  const base = {
+    readyOnly,
+    ...(exprs.length > 0 ? { healthCheckExprs: exprs } : {}),
+  };
+  if (!watches) {
+    // Barriers apply nothing and check nothing: `wait` still makes them Ready only after
+    // their dependencies (dependsOn is checked before every apply).
+    return { wait: true, ...base };
+  }
+  const listed = [...checks].sort((a, b) => `${a.kind}/${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.kind}/${b.namespace ?? ''}/${b.name}`));
+  return {
+    healthChecks: listed.map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, name: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) })),
+    ...base,
+  };
+}
