@@ -28,8 +28,9 @@ export interface Plan {
 export function planFleet(fleet: Fleet, catalog: ReleaseCatalog): Plan {
   const problems = new Problems();
   const releases = resolveReleases(fleet, catalog, problems);
+  // A wrong release or path makes every later check moot: report it alone.
+  problems.throwIfAny();
   if (releases === undefined) {
-    problems.throwIfAny();
     throw new Error('internal: releases unresolved without a problem');
   }
   const { target, current } = releases;

@@ -21,13 +21,20 @@ export function formatProblem(p: Problem): string {
   return `${where}${p.path}: ${p.message}`;
 }
 
-/** Adds line numbers to the problems whose path the locator can find. */
+/**
+ * Adds line numbers to the problems whose path the locator can find, and puts them in file
+ * order (problems without a line first, in the order found).
+ */
 export function located(problems: readonly Problem[], locate: Locator): Problem[] {
-  return problems.map((p) => {
+  const withLines = problems.map((p) => {
     if (p.line !== undefined || p.path.startsWith('(')) return p;
     const line = locate(p.path);
     return line === undefined ? p : { ...p, line };
   });
+  return withLines
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => ((a.p.line ?? 0) - (b.p.line ?? 0)) || a.i - b.i)
+    .map((x) => x.p);
 }
 
 /** Resolves a field path of a file to a 1-based line number, when it can. */
