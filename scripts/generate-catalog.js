@@ -143,6 +143,94 @@ const CATALOG_KUBERNETES_SOURCE = {
   4: 'CAT v2.4.0 services/<app>/<version>/metadata.yaml k8sVersionSupport (verified)',
 };
 
+// Cluster API providers (cluster-api-operator names and namespaces). Versions and images: the DKP image
+// lists DOCS pages/dkp/konvoy/<2.1|2.2>/image-builder/override-files/create-custom-or-files/container-image-or-files/index.md
+// (verified; the lists name KIB v1.5.0 / v1.11.0, the x.y.0 builds, so they are taken for 2.1.0 and 2.2.0 only) and
+// the release notes where they name a version. Namespaces: DOCS pages/dkp/konvoy/2.2/choose-infrastructure/aws/advanced/
+// bootstrap/index.md (verified). Components URLs: konvoy-components.md §3, verified tags in the providers' repositories;
+// the D2iQ builds (CAPI fork, CAPA, CAPPP) have no URL whose release assets are known to exist, so they have none.
+const P = {
+  capi044: {
+    core: { name: 'cluster-api', version: 'v0.4.4', namespace: 'capi-system', url: 'https://github.com/kubernetes-sigs/cluster-api/releases/v0.4.4/core-components.yaml' },
+    bootstrap: { name: 'kubeadm', version: 'v0.4.4', namespace: 'capi-kubeadm-bootstrap-system', url: 'https://github.com/kubernetes-sigs/cluster-api/releases/v0.4.4/bootstrap-components.yaml' },
+    controlPlane: { name: 'kubeadm', version: 'v0.4.4', namespace: 'capi-kubeadm-control-plane-system', url: 'https://github.com/kubernetes-sigs/cluster-api/releases/v0.4.4/control-plane-components.yaml' },
+  },
+  capiFork113: {
+    core: { name: 'cluster-api', version: 'v1.1.3-d2iq.3', namespace: 'capi-system', image: 'docker.io/mesosphere/cluster-api-controller:v1.1.3-d2iq.3' },
+    bootstrap: { name: 'kubeadm', version: 'v1.1.3-d2iq.3', namespace: 'capi-kubeadm-bootstrap-system', image: 'docker.io/mesosphere/kubeadm-bootstrap-controller:v1.1.3-d2iq.3' },
+    controlPlane: { name: 'kubeadm', version: 'v1.1.3-d2iq.3', namespace: 'capi-kubeadm-control-plane-system', image: 'docker.io/mesosphere/kubeadm-control-plane-controller:v1.1.3-d2iq.3' },
+  },
+  capz053: { name: 'azure', version: 'v0.5.3', namespace: 'capz-system', url: 'https://github.com/kubernetes-sigs/cluster-api-provider-azure/releases/v0.5.3/infrastructure-components.yaml' },
+  capz111: { name: 'azure', version: 'v1.1.1', namespace: 'capz-system', url: 'https://github.com/kubernetes-sigs/cluster-api-provider-azure/releases/v1.1.1/infrastructure-components.yaml' },
+  capz131: { name: 'azure', version: 'v1.3.1', namespace: 'capz-system', url: 'https://github.com/kubernetes-sigs/cluster-api-provider-azure/releases/v1.3.1/infrastructure-components.yaml' },
+  capv111: { name: 'vsphere', version: 'v1.1.1', namespace: 'capv-system', url: 'https://github.com/kubernetes-sigs/cluster-api-provider-vsphere/releases/v1.1.1/infrastructure-components.yaml' },
+  capa071d2iq: { name: 'aws', version: 'v0.7.1-d2iq.0', namespace: 'capa-system', image: 'docker.io/mesosphere/cluster-api-aws-controller:v0.7.1-d2iq.0' },
+  cappp040: { name: 'preprovisioned', version: 'v0.4.0', namespace: 'cappp-system', image: 'docker.io/mesosphere/cluster-api-preprovisioned-controller:v0.4.0' },
+  cappp062: { name: 'preprovisioned', version: 'v0.6.2', namespace: 'cappp-system' },
+  cappp083: { name: 'preprovisioned', version: 'v0.8.3', namespace: 'cappp-system' },
+};
+const PROVIDERS = {
+  '2.1.0': { source: 'DOCS konvoy 2.1 image list (verified)', core: P.capi044, infrastructure: { aws: P.capa071d2iq, azure: P.capz053, preprovisioned: P.cappp040 } },
+  '2.1.1': { source: 'DOCS pages/dkp/konvoy/2.1/release-notes/2.1.1/index.md: "Cluster API Preprovisioned Provider v0.4.0" (verified); the rest unknown', infrastructure: { preprovisioned: P.cappp040 } },
+  '2.2.0': { source: 'DOCS konvoy 2.2 image list (verified; AWS lists only the pre-release v1.4.0-d2iq.0-rc1, so aws is unknown)', core: P.capiFork113, infrastructure: { azure: P.capz111, vsphere: P.capv111, preprovisioned: P.cappp062 } },
+  '2.2.2': { source: 'DOCS release notes 2.2.2: CAPZVersion v1.3.1, CAPPPVersion v0.8.3 (Kommander 2.2.2 notes) (verified); the rest unknown', infrastructure: { azure: P.capz131, preprovisioned: P.cappp083 } },
+  '2.2.3': { source: 'DOCS pages/dkp/konvoy/2.2/release-notes/2.2.3/index.md: CAPZVersion v1.3.1 (verified); CAPPP is v0.8.3 or v0.8.4 depending on the page (left out); the rest unknown', infrastructure: { azure: P.capz131 } },
+};
+
+// Core addons per infrastructure provider. Versions: the 2.1 release notes and image list, the 2.2 image list
+// (verified; taken for 2.1.0 and 2.2.0 only, like the providers). Which addons each provider gets: the per-cluster
+// ClusterResourceSet names of DOCS pages/dkp/kommander/2.2/dkp-upgrade/upgrade-konvoy/enterprise/index.md and the
+// azure/pre-provisioned create pages (verified for 2.2 aws, azure, preprovisioned); vSphere and all of 2.1: inferred
+// from the image lists and the addon names. Chart coordinates: konvoy-components.md §1 (read in each chart's Helm
+// repository index; verified), the highest chart version whose appVersion is the addon version; `chart` absent where
+// no usable chart exists. releaseNamespace: the namespace each chart's own install instructions use (inferred).
+const C = {
+  calico3202: { name: 'calico', version: '3.20.2', releaseNamespace: 'tigera-operator', chart: { repoURL: 'https://docs.tigera.io/calico/charts', name: 'tigera-operator', version: 'v3.20.2' } },
+  calico3221: { name: 'calico', version: '3.22.1', releaseNamespace: 'tigera-operator', chart: { repoURL: 'https://docs.tigera.io/calico/charts', name: 'tigera-operator', version: 'v3.22.1' } },
+  ebs140: { name: 'aws-ebs-csi', version: '1.4.0', releaseNamespace: 'kube-system', chart: { repoURL: 'https://kubernetes-sigs.github.io/aws-ebs-csi-driver', name: 'aws-ebs-csi-driver', version: '2.4.1' } },
+  ebs151: { name: 'aws-ebs-csi', version: '1.5.1', releaseNamespace: 'kube-system', chart: { repoURL: 'https://kubernetes-sigs.github.io/aws-ebs-csi-driver', name: 'aws-ebs-csi-driver', version: '2.6.4' } },
+  // v1.8.0 was deleted from the chart index (kubernetes-sigs/azuredisk-csi-driver 8332c59342): no usable chart.
+  azuredisk180: { name: 'azure-disk-csi', version: '1.8.0', releaseNamespace: 'kube-system' },
+  azuredisk1150: { name: 'azure-disk-csi', version: '1.15.0', releaseNamespace: 'kube-system', chart: { repoURL: 'https://raw.githubusercontent.com/kubernetes-sigs/azuredisk-csi-driver/master/charts', name: 'azuredisk-csi-driver', version: 'v1.15.0' } },
+  vspherecsi250: { name: 'vsphere-csi', version: '2.5.0', releaseNamespace: 'vmware-system-csi', chart: { repoURL: 'https://vsphere-tmm.github.io/helm-charts', name: 'vsphere-csi', version: '2.1.0' } },
+  vspherecpi1225: { name: 'vsphere-cpi', version: '1.22.5', releaseNamespace: 'kube-system', chart: { repoURL: 'https://vsphere-tmm.github.io/helm-charts', name: 'vsphere-cpi', version: '1.3.0' } },
+  // No published chart has appVersion 2.4.0 (lowest: chart 1.0.0 -> 2.5.0).
+  lvp240: { name: 'local-volume-provisioner', version: '2.4.0', releaseNamespace: 'kube-system' },
+  // Charts 9.10.x carry 1.21.0 but no cloudProvider=clusterapi support (first in 9.15.0), which DKP uses.
+  autoscaler1210: { name: 'cluster-autoscaler', version: '1.21.0', releaseNamespace: 'kube-system' },
+  autoscaler1230: { name: 'cluster-autoscaler', version: '1.23.0', releaseNamespace: 'kube-system', chart: { repoURL: 'https://kubernetes.github.io/autoscaler', name: 'cluster-autoscaler', version: '9.24.0' } },
+  nfd082: { name: 'node-feature-discovery', version: '0.8.2', releaseNamespace: 'node-feature-discovery', chart: { repoURL: 'https://kubernetes-sigs.github.io/node-feature-discovery/charts', name: 'node-feature-discovery', version: '0.8.2' } },
+  nfd0101: { name: 'node-feature-discovery', version: '0.10.1', releaseNamespace: 'node-feature-discovery', chart: { repoURL: 'https://kubernetes-sigs.github.io/node-feature-discovery/charts', name: 'node-feature-discovery', version: '0.10.1' } },
+  gfd041: { name: 'nvidia-feature-discovery', version: '0.4.1', releaseNamespace: 'node-feature-discovery', chart: { repoURL: 'https://nvidia.github.io/gpu-feature-discovery', name: 'gpu-feature-discovery', version: '0.4.1' } },
+  metallb0121: { name: 'metallb', version: '0.12.1', releaseNamespace: 'metallb-system', chart: { repoURL: 'https://metallb.github.io/metallb', name: 'metallb', version: '0.12.1' } },
+};
+const ADDONS = {
+  '2.1.0': {
+    aws: [C.calico3202, C.ebs140, C.autoscaler1210, C.nfd082, C.gfd041],
+    azure: [C.calico3202, C.azuredisk180, C.autoscaler1210, C.nfd082, C.gfd041],
+    preprovisioned: [C.calico3202, C.lvp240, C.nfd082, C.gfd041],
+  },
+  '2.2.0': {
+    aws: [C.calico3221, C.ebs151, C.autoscaler1230, C.nfd0101, C.gfd041],
+    azure: [C.calico3221, C.azuredisk1150, C.autoscaler1230, C.nfd0101, C.gfd041],
+    preprovisioned: [C.calico3221, C.lvp240, C.nfd0101, C.gfd041, C.metallb0121],
+    vsphere: [C.calico3221, C.vspherecsi250, C.vspherecpi1225, C.nfd0101, C.gfd041],
+  },
+};
+// ClusterResourceSet strategy of DKP's per-cluster sets: ApplyAlways, a D2iQ fork addition present from
+// mesosphere/cluster-api v1.1.3-d2iq.3 (DKP 2.2; verified); that dkp uses it for the per-cluster sets is inferred.
+// 2.1 used global, label-selected sets with ApplyOnce (DOCS konvoy 2.1 aws advanced bootstrap; verified).
+function crsStrategy(minor) {
+  return minor === 1 ? 'ApplyOnce' : 'ApplyAlways';
+}
+
+function renderProvider(L, indent, key, p) {
+  const fields = [`name: ${q(p.name)}`, `version: ${q(p.version)}`, `namespace: ${q(p.namespace)}`];
+  if (p.url) fields.push(`url: ${q(p.url)}`);
+  if (p.image) fields.push(`image: ${q(p.image)}`);
+  L(`${indent}${key}: {${fields.join(', ')}}`);
+}
+
 // ---------------------------------------------------------------------------------------
 
 /** `== vX.Y.Z ...` sections of a reference table, as {tag: [lines]}. */
@@ -296,6 +384,31 @@ function render(v, apps, helmReleases, catalogApps) {
       ? '# dkp update controlplane output: controlplane.cluster.x-k8s.io/v1beta1 KubeadmControlPlane (DOCS pages/dkp/kommander/2.2/dkp-upgrade/upgrade-konvoy/enterprise/index.md, verified)'
       : '# inferred: every mesosphere/cluster-api fork tag after 2.2 (v1.1.3-d2iq.4 ... v1.2.x-d2iq.0) serves the v1beta1 contract; the version 2.' + minor + ' shipped is unknown');
   L(`capiContract: ${minor === 1 ? 'v1alpha4' : 'v1beta1'}`);
+  const providers = PROVIDERS[v];
+  if (providers) {
+    L(`# ${providers.source}`);
+    L('capiProviders:');
+    for (const k of ['core', 'bootstrap', 'controlPlane']) if (providers.core) renderProvider(L, '  ', k, providers.core[k]);
+    L('  infrastructure:');
+    for (const [k, p] of Object.entries(providers.infrastructure)) renderProvider(L, '    ', k, p);
+  } else {
+    L('# capiProviders: unknown (no stored source names the Cluster API provider versions of this release)');
+  }
+  const addons = ADDONS[v];
+  if (addons) {
+    L(`# Core addons: DKP ${minor === 1 ? '2.1 release notes + image list' : '2.2 image list'} (verified), provider sets and chart coordinates: see scripts/generate-catalog.js`);
+    L('coreAddons:');
+    for (const [prov, list] of Object.entries(addons)) {
+      L(`  ${prov}:`);
+      for (const a of list) {
+        const chart = a.chart ? `, chart: {repoURL: ${q(a.chart.repoURL)}, name: ${q(a.chart.name)}, version: ${q(a.chart.version)}}` : '';
+        L(`    - {name: ${q(a.name)}, version: ${q(a.version)}, releaseNamespace: ${q(a.releaseNamespace)}${chart}}`);
+      }
+    }
+  } else {
+    L('# coreAddons: unknown (no stored source names the core addon versions of this release)');
+  }
+  L(`clusterResourceSetStrategy: ${crsStrategy(minor)}`);
   return lines.join('\n') + '\n';
 }
 

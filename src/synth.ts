@@ -5,6 +5,7 @@ import { writeAtomically } from './output/write-atomically';
 import { renderPlanMarkdown } from './plan/plan-markdown';
 import { planFleet, Plan } from './planner/plan-fleet';
 import { Rendered, renderPlan } from './render/render-plan';
+import { loadAddonSources } from './spec/addon-sources';
 import { loadFleet, LoadedFleet } from './spec/load-fleet';
 import { FleetError, located, Problem } from './spec/problems';
 
@@ -36,7 +37,7 @@ export function synthesize(options: SynthOptions): SynthResult {
   const loaded = loadFleet(options.fleetFile);
   try {
     const catalog = loadCatalog(loaded.fleet.catalogDir);
-    const plan = planFleet(loaded.fleet, catalog);
+    const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
     const rendered = renderPlan(plan);
     const files = [...distFiles(rendered.folders), { path: 'PLAN.md', content: renderPlanMarkdown(plan, rendered) }]
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

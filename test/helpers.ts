@@ -6,18 +6,19 @@ import { FleetError, formatProblem } from '../src/spec/problems';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** A small valid fleet (DKP 2.1.1 -> 2.2.1, hub mode), as data to vary in tests. */
+/** A small valid fleet (DKP 2.1.1 -> 2.2.0 on Azure, hub mode), as data to vary in tests. */
 export function baseFleet(): any {
   return {
     apiVersion: 'dkp-fleet/v1alpha1',
     kind: 'Fleet',
     metadata: { name: 'test' },
     spec: {
-      release: '2.2.1',
+      release: '2.2.0',
       currentRelease: '2.1.1',
+      konvoy: { providerComponents: 'configMaps' },
       management: {
         name: 'mgmt',
-        provider: 'aws',
+        provider: 'azure',
         kubernetesVersion: '1.21.6',
         nodePools: [{ name: 'mgmt-md-0' }],
         platformApps: ['cert-manager', 'traefik'],
@@ -26,7 +27,7 @@ export function baseFleet(): any {
         {
           name: 'team-a',
           clusters: [
-            { name: 'prod-east', provider: 'aws', kubernetesVersion: '1.21.6', nodePools: [{ name: 'prod-east-md-0' }] },
+            { name: 'prod-east', provider: 'azure', kubernetesVersion: '1.21.6', nodePools: [{ name: 'prod-east-md-0' }] },
           ],
         },
       ],

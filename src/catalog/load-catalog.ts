@@ -27,6 +27,8 @@ const PROVIDER_URL = /^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/
 const providerComponents = (): Validator<ProviderComponents> => object<ProviderComponents>({
   name: required(dnsLabel()),
   version: required(string({ describe: 'a provider version such as v1.1.3', maxLength: 64, check: (v) => (/^v\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(v) ? undefined : `${show(v)} is not a provider version such as v1.1.3`) })),
+  namespace: required(dnsLabel()),
+  image: optional(string({ describe: 'an image reference', maxLength: 512, check: (v) => (/^[a-z0-9]+([._\-/:@][A-Za-z0-9]+)*$/.test(v) ? undefined : `${show(v)} is not an image reference`) })),
   url: optional(string({
     describe: 'a components URL',
     maxLength: 512,
@@ -82,8 +84,10 @@ const releaseSchema = object<Omit<Release, 'source'> & { apiVersion: string; kin
   coreAddons: optional(record(oneOf(INFRASTRUCTURE_PROVIDERS), list(object<CoreAddon>({
     name: required(dnsLabel()),
     version: required(string({ maxLength: 64 })),
+    releaseNamespace: required(dnsLabel()),
     chart: optional(object({ repoURL: required(helmChartUrl), name: required(dnsLabel()), version: required(string({ maxLength: 64 })) })),
   })))),
+  clusterResourceSetStrategy: required(oneOf(['ApplyOnce', 'ApplyAlways', 'Reconcile'] as const)),
 });
 
 /** Checks that hold across the fields of one release. */
@@ -126,7 +130,7 @@ export function loadReleaseFile(file: string, problems: Problem[]): Release | un
   const r = releaseSchema(parsed.value, '', p);
   if (r !== INVALID) {
     const { apiVersion: _a, kind: _k, ...rest } = r;
-    const release: Release = { ...rest, source: file };
+    const release: Release = { ...rest, source: displayPath(file) };
     checkRelease(release, p);
     const expected = path.basename(file, path.extname(file));
     if (expected !== release.version) {
@@ -138,6 +142,12 @@ export function loadReleaseFile(file: string, problems: Problem[]): Release | un
   }
   problems.push(...located(p.all, parsed.locate));
   return undefined;
+}
+
+/** A path for messages: relative to the working folder when the file is inside it, else as given. */
+function displayPath(file: string): string {
+  const rel = path.relative(process.cwd(), file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 
 function releaseFiles(dir: string): string[] {

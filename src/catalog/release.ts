@@ -27,6 +27,8 @@ export interface Release {
   readonly capiProviders?: CapiProviders;
   /** Core addons per infrastructure provider. @default - unknown */
   readonly coreAddons?: Readonly<Partial<Record<InfrastructureProvider, readonly CoreAddon[]>>>;
+  /** Strategy of DKP's per-cluster ClusterResourceSets (immutable on existing sets). */
+  readonly clusterResourceSetStrategy: 'ApplyOnce' | 'ApplyAlways' | 'Reconcile';
   /** Where the facts came from: the release file, for messages. */
   readonly source: string;
 }
@@ -90,8 +92,12 @@ export interface ProviderComponents {
   /** cluster-api-operator provider name, e.g. `cluster-api`, `kubeadm`, `aws`. */
   readonly name: string;
   readonly version: string;
+  /** Namespace the provider's controller runs in, e.g. `capi-system`. */
+  readonly namespace: string;
   /** `spec.fetchConfig.url`: `https://github.com/<owner>/<repo>/releases/<tag>/<file>.yaml`. @default - unknown */
   readonly url?: string;
+  /** Manager image DKP runs, when it is not the one the components name. @default - the components' own */
+  readonly image?: string;
 }
 
 export interface CapiProviders {
@@ -110,6 +116,8 @@ export interface HelmChartRef {
 export interface CoreAddon {
   readonly name: string;
   readonly version: string;
+  /** Namespace on the workload cluster the chart installs into. */
+  readonly releaseNamespace: string;
   /** Helm chart that installs this addon version. @default - none is usable: ClusterResourceSet delivery only */
   readonly chart?: HelmChartRef;
 }

@@ -5,6 +5,7 @@ import { child, Problems, show } from '../spec/problems';
 import { DependencyGraph } from './graph';
 import { Change, EMPTY_CONTENT, HealthCheck, Layer, LayerContent, LayerKind, LayerScope, LayerTarget, VersionPatch } from './layer';
 import { AppsPlan, PlannedApp, ScopeApps } from './plan-apps';
+import { ClusterAddons, KonvoyPlan, templateRef } from './plan-konvoy';
 import { KubernetesMove } from './resolve-kubernetes';
 
 /** A layer being built; `after` lists the layers it must follow (not yet reduced). */
@@ -26,6 +27,8 @@ export interface BuildInput {
   readonly current?: Release;
   readonly apps: AppsPlan;
   readonly moves: ReadonlyMap<string, KubernetesMove>;
+  /** Present when Konvoy is upgraded. */
+  readonly konvoy?: KonvoyPlan;
 }
 
 /** API version used to watch Kommander's HelmReleases: what its helm-controller serves. */
@@ -89,7 +92,7 @@ function count(n: number, what: string): string {
  * must follow; the caller reduces the edges to direct dependencies.
  */
 function draftLayers(input: BuildInput, problems: Problems): Draft[] {
-  const { fleet, release, current, apps, moves } = input;
+  const { fleet, release, current, apps, moves, konvoy } = input;
   const b = new LayerBuilder(problems);
   const m = fleet.management;
   const hrApi = helmReleaseApiVersion(release);
@@ -179,33 +182,30 @@ function draftLayers(input: BuildInput, problems: Problems): Draft[] {
   for (const w of fleet.workspaces) {
     appSinks.push(addWorkspace(b, w, apps.workspaces.get(w.name)!, hrApi, mgmtTarget, clusterTarget, clusterScope));
   }
-  if (!fleet.konvoy) {
+  if (!fleet.konvoy.enabled) {
     return b.drafts;
   }
 
+  if (konvoy === undefined) {
+    throw new Error('internal: Konvoy enabled without a Konvoy plan');
+  }
+
   // 5-8. Konvoy on the management cluster.
+  const providers = konvoy.providers;
   b.add({
     name: 'mgmt-capi-providers',
     kind: 'capi-providers',
     scope: mgmtScope,
     target: mgmtTarget,
-    content: EMPTY_CONTENT,
-    checks: [],
-    changes: [],
-    summary: `Cluster API providers on ${m.name}`,
+    content: { ...EMPTY_CONTENT, providers },
+    checks: providers.map((p) => ({
+      apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: p.kind, name: p.name, namespace: p.namespace, expect: { type: 'provider', version: p.version }, applied: true,
+    })),
+    changes: konvoy.providerChanges,
+    summary: `Cluster API providers on ${m.name}: ${providers.map((p) => `${p.name} ${p.version}`).join(', ')}`,
     after: appSinks,
   }, 'spec.management.name');
-  b.add({
-    name: 'mgmt-core-addons',
-    kind: 'core-addons',
-    scope: mgmtScope,
-    target: mgmtTarget,
-    content: EMPTY_CONTENT,
-    checks: [],
-    changes: [],
-    summary: `core addons of ${m.name}`,
-    after: ['mgmt-capi-providers'],
-  }, 'spec.management.name');
+  b.add(addonsLayer('mgmt-core-addons', m.name, konvoy.addons.get(m.name)!, mgmtScope, mgmtTarget, 'mgmt-capi-providers'), 'spec.management.name');
   const mgmtLast = addKubernetesLayers(b, 'mgmt', m, moves.get(m.name), release, mgmtScope, mgmtTarget, 'mgmt-core-addons', 'spec.management.name');
 
   // 9-11. Managed clusters, wave by wave; a wave barrier gathers the last layer of each of its clusters.
@@ -217,17 +217,7 @@ function draftLayers(input: BuildInput, problems: Problems): Draft[] {
     for (const c of managed.filter((x) => x.wave === wave)) {
       const scope = clusterScope(c);
       const coreAddons = `cluster-${c.name}-core-addons`;
-      b.add({
-        name: coreAddons,
-        kind: 'core-addons',
-        scope,
-        target: mgmtTarget,
-        content: EMPTY_CONTENT,
-        checks: [],
-        changes: [],
-        summary: `core addons of ${c.name}`,
-        after: [previous],
-      }, child(c.fieldPath, 'name'));
+      b.add(addonsLayer(coreAddons, c.name, konvoy.addons.get(c.name)!, scope, mgmtTarget, previous), child(c.fieldPath, 'name'));
       lasts.push(addKubernetesLayers(b, `cluster-${c.name}`, c, moves.get(c.name), release, scope, mgmtTarget, coreAddons, child(c.fieldPath, 'name')));
     }
     const barrier = `wave-${wave}`;
@@ -245,6 +235,30 @@ function draftLayers(input: BuildInput, problems: Problems): Draft[] {
     previous = barrier;
   }
   return b.drafts;
+}
+
+/** The core addons layer of a Konvoy cluster: its HelmChartProxies and ClusterResourceSets, on the management cluster. */
+function addonsLayer(name: string, cluster: string, addons: ClusterAddons, scope: LayerScope, target: LayerTarget, after: string): Draft {
+  const checks: HealthCheck[] = [
+    ...addons.helmChartProxies.map((h): HealthCheck => ({
+      apiVersion: 'addons.cluster.x-k8s.io/v1alpha1', kind: 'HelmChartProxy', name: h.name, namespace: h.namespace, expect: { type: 'helm-chart-proxy' }, applied: true,
+    })),
+    ...addons.clusterResourceSets.map((c): HealthCheck => ({
+      apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet', name: c.name, namespace: c.namespace, expect: { type: 'resource-set' }, applied: true,
+    })),
+  ];
+  const n = addons.helmChartProxies.length + addons.clusterResourceSets.length;
+  return {
+    name,
+    kind: 'core-addons',
+    scope,
+    target,
+    content: { ...EMPTY_CONTENT, helmChartProxies: addons.helmChartProxies, clusterResourceSets: addons.clusterResourceSets },
+    checks,
+    changes: addons.changes,
+    summary: `${count(n, 'core addon')} of ${cluster}`,
+    after: [after],
+  };
 }
 
 /** Adds a workspace's app layers and their per-cluster checks; returns the workspace's final layer. */
@@ -368,7 +382,8 @@ function addKubernetesLayers(
     return name;
   }
   const cp = `${prefix}-control-plane`;
-  const kcp: VersionPatch = { kind: 'KubeadmControlPlane', name: c.controlPlane.name, namespace: c.namespace, version: v, machineTemplate: c.controlPlane.machineTemplate };
+  const tpl = (ref: typeof c.controlPlane.machineTemplate) => (ref === undefined ? undefined : templateRef(ref, c, release));
+  const kcp: VersionPatch = { kind: 'KubeadmControlPlane', name: c.controlPlane.name, namespace: c.namespace, version: v, machineTemplate: tpl(c.controlPlane.machineTemplate) };
   b.add({
     name: cp,
     kind: 'control-plane',
@@ -376,7 +391,10 @@ function addKubernetesLayers(
     target,
     content: { ...EMPTY_CONTENT, versionPatches: [kcp] },
     checks: [{ apiVersion: api.controlPlane, kind: 'KubeadmControlPlane', name: kcp.name, namespace: kcp.namespace, expect: { type: 'control-plane', version: v }, applied: true }],
-    changes: [{ subject: `KubeadmControlPlane ${kcp.namespace}/${kcp.name}`, from: c.kubernetesVersion, to }],
+    changes: [
+      { subject: `KubeadmControlPlane ${kcp.namespace}/${kcp.name}`, from: c.kubernetesVersion, to },
+      ...(kcp.machineTemplate ? [{ subject: `KubeadmControlPlane ${kcp.namespace}/${kcp.name} machine template`, to: `${kcp.machineTemplate.kind} ${kcp.machineTemplate.name}` }] : []),
+    ],
     summary: `control plane of ${c.name} ${c.kubernetesVersion} -> ${to}`,
     after: [after],
   }, nameField);
@@ -384,7 +402,7 @@ function addKubernetesLayers(
     return cp;
   }
   const np = `${prefix}-node-pools`;
-  const patches: VersionPatch[] = c.nodePools.map((p) => ({ kind: 'MachineDeployment', name: p.name, namespace: c.namespace, version: v, machineTemplate: p.machineTemplate }));
+  const patches: VersionPatch[] = c.nodePools.map((p) => ({ kind: 'MachineDeployment', name: p.name, namespace: c.namespace, version: v, machineTemplate: tpl(p.machineTemplate) }));
   b.add({
     name: np,
     kind: 'node-pools',
@@ -392,7 +410,10 @@ function addKubernetesLayers(
     target,
     content: { ...EMPTY_CONTENT, versionPatches: patches },
     checks: patches.map((p) => ({ apiVersion: api.cluster, kind: 'MachineDeployment', name: p.name, namespace: p.namespace, expect: { type: 'machine-deployment', version: v }, applied: true })),
-    changes: c.nodePools.map((p) => ({ subject: `MachineDeployment ${c.namespace}/${p.name}`, from: p.kubernetesVersion, to })),
+    changes: patches.flatMap((p, i) => [
+      { subject: `MachineDeployment ${c.namespace}/${p.name}`, from: c.nodePools[i].kubernetesVersion, to },
+      ...(p.machineTemplate ? [{ subject: `MachineDeployment ${c.namespace}/${p.name} machine template`, to: `${p.machineTemplate.kind} ${p.machineTemplate.name}` }] : []),
+    ]),
     summary: `${count(c.nodePools.length, 'node pool')} of ${c.name} -> ${to}`,
     after: [cp],
   }, nameField);

@@ -70,8 +70,10 @@ export type Expectation =
   | { readonly type: 'topology'; readonly version: string }
   /** cluster-api-operator provider installed at the version and Ready. */
   | { readonly type: 'provider'; readonly version: string }
-  /** HelmChartProxy Ready. */
-  | { readonly type: 'helm-chart-proxy' };
+  /** HelmChartProxy Ready, matching exactly one cluster. */
+  | { readonly type: 'helm-chart-proxy' }
+  /** ClusterResourceSet applied its resources. */
+  | { readonly type: 'resource-set' };
 
 /** An object a layer checks: one it applies or one it only watches. */
 export interface HealthCheck {
@@ -104,20 +106,68 @@ export interface AppDeploymentSpec {
   readonly configOverrides?: string;
 }
 
+/** A full reference to an infrastructure machine template (atomic under server-side apply). */
+export interface TemplateRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+}
+
 /** A KubeadmControlPlane, MachineDeployment or Cluster version change (partial object). */
 export interface VersionPatch {
   readonly kind: 'KubeadmControlPlane' | 'MachineDeployment' | 'Cluster';
   readonly name: string;
   readonly namespace: string;
   readonly version: string;
-  /** New infrastructure machine template name. @default - unchanged */
-  readonly machineTemplate?: string;
+  /** New infrastructure machine template. @default - unchanged */
+  readonly machineTemplate?: TemplateRef;
+}
+
+/** A cluster-api-operator provider at a version. */
+export interface ProviderSpec {
+  readonly kind: 'CoreProvider' | 'BootstrapProvider' | 'ControlPlaneProvider' | 'InfrastructureProvider';
+  readonly name: string;
+  readonly namespace: string;
+  readonly version: string;
+  /** Components from a URL, or from ConfigMaps labelled `provider-components: <label>` in the provider's namespace. */
+  readonly fetch: { readonly url: string } | { readonly configMapLabel: string };
+  /** Manager image to run instead of the one the components name. @default - the components' own */
+  readonly image?: string;
+}
+
+/** A Cluster API Addon Provider Helm HelmChartProxy for one addon of one cluster. */
+export interface HelmChartProxySpec {
+  readonly name: string;
+  readonly namespace: string;
+  /** The cluster it selects (by its `konvoy.d2iq.io/cluster-name` label). */
+  readonly cluster: string;
+  readonly repoURL: string;
+  readonly chartName: string;
+  readonly version: string;
+  readonly releaseName: string;
+  readonly releaseNamespace: string;
+  /** @default - the chart's defaults */
+  readonly valuesTemplate?: string;
+}
+
+/** A per-cluster ClusterResourceSet with the ConfigMap it applies (DKP's `<addon>-<cluster>` sets). */
+export interface ClusterResourceSetSpec {
+  readonly name: string;
+  readonly namespace: string;
+  readonly cluster: string;
+  readonly strategy: string;
+  /** ConfigMap data: one key per manifest file. */
+  readonly data: Readonly<Record<string, string>>;
 }
 
 /** What a layer renders. Every list may be empty. */
 export interface LayerContent {
   readonly appDeployments: readonly AppDeploymentSpec[];
   readonly versionPatches: readonly VersionPatch[];
+  readonly providers: readonly ProviderSpec[];
+  readonly helmChartProxies: readonly HelmChartProxySpec[];
+  readonly clusterResourceSets: readonly ClusterResourceSetSpec[];
 }
 
 export interface Layer {
@@ -135,4 +185,4 @@ export interface Layer {
   readonly summary: string;
 }
 
-export const EMPTY_CONTENT: LayerContent = { appDeployments: [], versionPatches: [] };
+export const EMPTY_CONTENT: LayerContent = { appDeployments: [], versionPatches: [], providers: [], helmChartProxies: [], clusterResourceSets: [] };

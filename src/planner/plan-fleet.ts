@@ -1,11 +1,13 @@
 import { ReleaseCatalog } from '../catalog/catalog';
 import { Release } from '../catalog/release';
+import { AddonSources, EMPTY_ADDON_SOURCES } from '../spec/addon-sources';
 import { Fleet } from '../spec/fleet-spec';
 import { Problems } from '../spec/problems';
 import { buildLayers } from './build-layers';
 import { checkInvariants } from './invariants';
 import { Layer } from './layer';
 import { planApps } from './plan-apps';
+import { planKonvoy } from './plan-konvoy';
 import { resolveKubernetes } from './resolve-kubernetes';
 import { resolveReleases } from './resolve-releases';
 
@@ -19,13 +21,13 @@ export interface Plan {
 }
 
 /**
- * Plans the upgrade of a fleet to its target release: a pure function of the fleet and the
- * catalog, with no I/O and no constructs.
+ * Plans the upgrade of a fleet to its target release: a pure function of the fleet, the
+ * catalog and the addon files the fleet names (read beforehand), with no I/O and no constructs.
  *
  * @throws FleetError with every problem of the fleet (paths into the fleet file)
  * @throws Error when the planned layers break an ordering invariant (a bug in dkp-fleet)
  */
-export function planFleet(fleet: Fleet, catalog: ReleaseCatalog): Plan {
+export function planFleet(fleet: Fleet, catalog: ReleaseCatalog, addonSources: AddonSources = EMPTY_ADDON_SOURCES): Plan {
   const problems = new Problems();
   const releases = resolveReleases(fleet, catalog, problems);
   // A wrong release or path makes every later check moot: report it alone.
@@ -36,8 +38,9 @@ export function planFleet(fleet: Fleet, catalog: ReleaseCatalog): Plan {
   const { target, current } = releases;
   const moves = resolveKubernetes(fleet, target, catalog, problems);
   const apps = planApps(fleet, target, current, moves, problems);
+  const konvoy = fleet.konvoy.enabled ? planKonvoy(fleet, target, current, addonSources, problems) : undefined;
   problems.throwIfAny();
-  const layers = buildLayers({ fleet, release: target, current, apps, moves }, problems);
+  const layers = buildLayers({ fleet, release: target, current, apps, moves, konvoy }, problems);
   problems.throwIfAny();
   const violations = checkInvariants(layers);
   if (violations.length > 0) {

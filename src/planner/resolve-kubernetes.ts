@@ -66,7 +66,7 @@ export function resolveKubernetes(fleet: Fleet, release: Release, catalog: Relea
   for (const c of konvoy) {
     const targetAt = child(c.fieldPath, 'targetKubernetesVersion');
     let target: string;
-    if (!fleet.konvoy) {
+    if (!fleet.konvoy.enabled) {
       if (c.targetKubernetesVersion !== undefined) {
         problems.add(targetAt, 'only used when spec.konvoy.enabled is true (this fleet upgrades Kommander and apps only)');
       }
@@ -84,7 +84,7 @@ export function resolveKubernetes(fleet: Fleet, release: Release, catalog: Relea
         + `set one in its supported range ${show(k8s.supported)}`);
       continue;
     }
-    if (fleet.konvoy) {
+    if (fleet.konvoy.enabled) {
       checkTarget(c, target, release, catalog, problems);
     }
     const pools = new Map<string, { current: string; target: string }>();
@@ -93,7 +93,7 @@ export function resolveKubernetes(fleet: Fleet, release: Release, catalog: Relea
       if (semver.gt(p.kubernetesVersion, c.kubernetesVersion)) {
         problems.add(child(p.fieldPath, 'kubernetesVersion'), `node pool ${show(p.name)} runs ${show(p.kubernetesVersion)}, newer than its control plane `
           + `${show(c.kubernetesVersion)}; kubelets may never be newer than the API server`);
-      } else if (fleet.konvoy) {
+      } else if (fleet.konvoy.enabled) {
         const skew = maxKubeletSkew(p.kubernetesVersion);
         const gap = compareMinor(target, p.kubernetesVersion);
         if (gap > skew) {

@@ -1,7 +1,11 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Layer } from '../planner/layer';
+import { AddonClusterResourceSet } from './capi/addon-cluster-resource-set';
+import { AddonHelmChartProxy } from './capi/addon-helm-chart-proxy';
+import { CapiProvider } from './capi/capi-provider';
 import { VersionPatchObject } from './capi/version-patch-object';
+import { JobGate, JobGateSpec } from './gates/job-gate';
 import { KommanderAppDeployment } from './kommander/kommander-app-deployment';
 
 /** Properties of a {@link LayerChart}. */
@@ -13,6 +17,8 @@ export interface LayerChartProps {
   readonly capiContract: string;
   /** Flux `ssa` annotation value for partial objects. @default - the layer has none */
   readonly ssaMerge?: string;
+  /** A Job that proves the layer finished, where Flux has no CEL. @default - none */
+  readonly jobGate?: JobGateSpec;
 }
 
 /**
@@ -28,11 +34,23 @@ export class LayerChart extends Chart {
     for (const app of props.layer.content.appDeployments) {
       new KommanderAppDeployment(this, `AppDeployment-${app.namespace}-${app.name}`, { app, apiVersion: props.appDeploymentApiVersion });
     }
+    for (const provider of props.layer.content.providers) {
+      new CapiProvider(this, `${provider.kind}-${provider.namespace}-${provider.name}`, { provider });
+    }
+    for (const proxy of props.layer.content.helmChartProxies) {
+      new AddonHelmChartProxy(this, `HelmChartProxy-${proxy.namespace}-${proxy.name}`, { proxy });
+    }
+    for (const set of props.layer.content.clusterResourceSets) {
+      new AddonClusterResourceSet(this, `ClusterResourceSet-${set.namespace}-${set.name}`, { set });
+    }
     for (const patch of props.layer.content.versionPatches) {
       if (props.ssaMerge === undefined) {
         throw new Error(`internal: layer ${props.layer.name} patches ${patch.kind} without an ssa merge value`);
       }
       new VersionPatchObject(this, `${patch.kind}-${patch.namespace}-${patch.name}`, { patch, contract: props.capiContract, ssaMerge: props.ssaMerge });
+    }
+    if (props.jobGate) {
+      new JobGate(this, 'Gate', { spec: props.jobGate });
     }
   }
 }

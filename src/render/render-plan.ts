@@ -1,9 +1,13 @@
 import { ApiObject, App } from 'cdk8s';
 import { Plan } from '../planner/plan-fleet';
 import { FleetError, Problem } from '../spec/problems';
+import { assertPruneProtected } from './capi/capi-object';
 import { FleetChart, FLEET_FOLDER } from './fleet-chart';
 import { fluxProfile, FluxProfile } from './flux/flux-profile';
-import { healthGate, HealthGate } from './flux/health';
+import { healthGate, HealthGate, kstatusProves } from './flux/health';
+import { JobGateSpec, jobName } from './gates/job-gate';
+import { Layer, HealthCheck } from '../planner/layer';
+import { durationMillis } from '../spec/formats';
 import { LayerChart } from './layer-chart';
 
 /** The objects of one output folder. */
@@ -41,6 +45,21 @@ function checkFluxSupport(plan: Plan, profile: FluxProfile): Problem[] {
   return problems;
 }
 
+/**
+ * A Job gate for a layer whose checks need more than kstatus, when the reconciling Flux has no
+ * CEL and the fleet names a `gateImage` (DESIGN §2). It runs on the layer's target cluster: in
+ * the Flux namespace on the management cluster, in the workspace namespace on a workspace cluster.
+ */
+function jobGateFor(layer: Layer, plan: Plan, profile: FluxProfile): JobGateSpec | undefined {
+  const image = plan.fleet.flux.gateImage;
+  const needs = layer.checks.filter((c) => !kstatusProves(c) && !(c.expect.type === 'helm-release' && c.expect.chartVersion === undefined));
+  if (profile.healthCheckExprs || image === undefined || needs.length === 0) return undefined;
+  const scope = layer.scope;
+  const namespace = layer.target.management ? plan.fleet.flux.namespace
+    : plan.fleet.workspaces.find((w) => scope.type === 'cluster' && w.name === scope.workspace)!.namespace;
+  return { namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs, timeoutSeconds: Math.round(durationMillis(plan.fleet.flux.timeout) / 1000) };
+}
+
 /** File name of an object in a layer folder: `<kind>.<namespace>.<name>.yaml` (`.` never occurs in a kind or namespace). */
 export function objectFileName(o: Record<string, any>): string {
   const kind = String(o.kind).toLowerCase();
@@ -63,13 +82,21 @@ export function renderPlan(plan: Plan): Rendered {
   if (unsupported.length > 0) {
     throw new FleetError(unsupported);
   }
-  const gates = new Map(plan.layers.map((l) => [l.name, healthGate(l.checks, profile)]));
+  const jobGates = new Map<string, JobGateSpec>();
+  const gates = new Map(plan.layers.map((l) => {
+    const job = jobGateFor(l, plan, profile);
+    if (job === undefined) return [l.name, healthGate(l.checks, profile)];
+    jobGates.set(l.name, job);
+    const jobCheck: HealthCheck = { apiVersion: 'batch/v1', kind: 'Job', name: jobName(job), namespace: job.namespace, expect: { type: 'ready' }, applied: true };
+    return [l.name, healthGate([...l.checks, jobCheck], profile, true)];
+  }));
   const app = new App({ outdir: '.cdk8s.out' });
   const layerCharts = plan.layers.map((layer) => new LayerChart(app, {
     layer,
     appDeploymentApiVersion: plan.release.kommander.appDeploymentApiVersion,
     capiContract: plan.release.capiContract,
     ssaMerge: profile.ssaMerge,
+    jobGate: jobGates.get(layer.name),
   }));
   const fleetChart = new FleetChart(app, { plan, profile, gates });
   // Validate once for the whole app (Chart.toJson would re-validate the app for every chart).
@@ -82,12 +109,23 @@ export function renderPlan(plan: Plan): Rendered {
     objects: objectsOf(chart).map((object) => ({ file: objectFileName(object), object })),
   }));
   folders.push({ name: FLEET_FOLDER, objects: objectsOf(fleetChart).map((object) => ({ file: `${object.metadata.name}.yaml`, object })) });
+  // Guards: no file collides in a folder; no object is applied by two layers (Flux applies them
+  // all with one field manager, so two partial objects would strip each other's fields); every
+  // Cluster API object is protected from pruning.
+  const owner = new Map<string, string>();
+  const targetOf = new Map(plan.layers.map((l) => [l.name, l.target.cluster]));
   for (const f of folders) {
     const seen = new Set<string>();
     for (const o of f.objects) {
       if (seen.has(o.file)) throw new Error(`internal: two objects of folder ${f.name} map to file ${o.file}`);
       seen.add(o.file);
+      const key = `${o.object.apiVersion.split('/')[0]}/${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
+      const cluster = f.name === FLEET_FOLDER ? 'fleet' : targetOf.get(f.name)!;
+      const other = owner.get(`${cluster}|${key}`);
+      if (other !== undefined) throw new Error(`internal: ${key} is applied by both ${other} and ${f.name}`);
+      owner.set(`${cluster}|${key}`, f.name);
     }
+    assertPruneProtected(f.objects.map((o) => o.object));
   }
   return { folders, profile, gates };
 }

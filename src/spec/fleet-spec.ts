@@ -98,11 +98,24 @@ export interface Project {
   readonly fieldPath: string;
 }
 
+/**
+ * An infrastructure machine template to move machines onto (templates are immutable: a new
+ * image means a new template). The whole reference is written, because Cluster API treats
+ * `infrastructureRef` as atomic under server-side apply.
+ */
+export interface MachineTemplateRef {
+  readonly name: string;
+  /** @default - the provider's template kind, e.g. AWSMachineTemplate */
+  readonly kind?: string;
+  /** @default - infrastructure.cluster.x-k8s.io/<the release's Cluster API contract> */
+  readonly apiVersion?: string;
+}
+
 export interface ControlPlane {
   /** KubeadmControlPlane name. @default <cluster>-control-plane */
   readonly name: string;
   /** New infrastructure machine template to roll the control plane onto. @default - unchanged */
-  readonly machineTemplate?: string;
+  readonly machineTemplate?: MachineTemplateRef;
   readonly fieldPath: string;
 }
 
@@ -112,7 +125,7 @@ export interface NodePool {
   /** Current Kubernetes version of the pool. @default - the cluster's kubernetesVersion */
   readonly kubernetesVersion: string;
   /** New infrastructure machine template for the pool. @default - unchanged */
-  readonly machineTemplate?: string;
+  readonly machineTemplate?: MachineTemplateRef;
   readonly fieldPath: string;
 }
 
@@ -175,6 +188,29 @@ export interface Workspace {
   readonly fieldPath: string;
 }
 
+/** How core addons reach the clusters. */
+export type AddonDelivery = 'helmChartProxy' | 'clusterResourceSet';
+export const ADDON_DELIVERIES: readonly AddonDelivery[] = ['helmChartProxy', 'clusterResourceSet'];
+
+/** Where cluster-api-operator fetches provider components from. */
+export type ProviderComponentsSource = 'url' | 'configMaps';
+export const PROVIDER_COMPONENTS_SOURCES: readonly ProviderComponentsSource[] = ['url', 'configMaps'];
+
+export interface KonvoySettings {
+  /** Upgrade Konvoy (providers, addons, Kubernetes), not only Kommander and apps. @default true */
+  readonly enabled: boolean;
+  /** `url`: the release's components URLs; `configMaps`: ConfigMaps you create from your DKP bundle. @default url */
+  readonly providerComponents: ProviderComponentsSource;
+  /** @default helmChartProxy */
+  readonly addonDelivery: AddonDelivery;
+  /** Addons delivered by ClusterResourceSet even when the delivery is helmChartProxy. @default - none */
+  readonly clusterResourceSetAddons: readonly string[];
+  /** Absolute path of the folder of addon manifests (ClusterResourceSet delivery). @default - none */
+  readonly addonManifestsDir?: string;
+  /** Absolute path of the folder of HelmChartProxy values templates. @default - none: chart defaults */
+  readonly addonValuesDir?: string;
+}
+
 export interface Fleet {
   readonly name: string;
   /** Target DKP release. */
@@ -183,8 +219,7 @@ export interface Fleet {
   readonly currentRelease?: string;
   /** Absolute path of the folder of extra release files. @default - built-in catalog only */
   readonly catalogDir?: string;
-  /** Upgrade Konvoy (providers, addons, Kubernetes), not only Kommander and apps. @default true */
-  readonly konvoy: boolean;
+  readonly konvoy: KonvoySettings;
   readonly flux: FluxSettings;
   readonly preflight: Preflight;
   readonly management: ManagementCluster;

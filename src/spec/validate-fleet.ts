@@ -1,8 +1,8 @@
 import * as path from 'path';
 import {
-  AttachedCluster, CatalogAppRef, CLUSTER_TYPES, ControlPlane, CustomApp, Fleet, FLUX_MODES, FluxMode, INFRASTRUCTURE_PROVIDERS,
-  InfrastructureProvider, ManagedCluster, ManagementCluster, MANAGEMENT_WORKSPACE_NAMESPACE, NodePool, PlatformAppRef, Project, SOURCE_KINDS,
-  SourceKind, Workspace, WorkspaceCluster,
+  ADDON_DELIVERIES, AddonDelivery, AttachedCluster, CatalogAppRef, CLUSTER_TYPES, ControlPlane, CustomApp, Fleet, FLUX_MODES, FluxMode,
+  INFRASTRUCTURE_PROVIDERS, InfrastructureProvider, MachineTemplateRef, ManagedCluster, ManagementCluster, MANAGEMENT_WORKSPACE_NAMESPACE, NodePool,
+  PlatformAppRef, Project, PROVIDER_COMPONENTS_SOURCES, ProviderComponentsSource, SOURCE_KINDS, SourceKind, Workspace, WorkspaceCluster,
 } from './fleet-spec';
 import {
   appVersion, dnsLabel, dnsSubdomain, duration, kubernetesVersion, normalizeRepositoryPath, releaseVersion, repositoryPath, versionRange,
@@ -20,8 +20,18 @@ interface RawSecretRef { readonly secretRef: { readonly name: string } }
 interface RawAppRef { readonly name: string; readonly configOverrides?: string }
 interface RawCatalogApp extends RawAppRef { readonly version?: string }
 interface RawCustomApp extends RawAppRef { readonly version: string; readonly kubernetesVersions: string }
-interface RawControlPlane { readonly name?: string; readonly machineTemplate?: string }
-interface RawNodePool { readonly name: string; readonly kubernetesVersion?: string; readonly machineTemplate?: string }
+interface RawControlPlane { readonly name?: string; readonly machineTemplate?: MachineTemplateRef }
+interface RawNodePool { readonly name: string; readonly kubernetesVersion?: string; readonly machineTemplate?: MachineTemplateRef }
+interface RawKonvoy {
+  readonly enabled?: boolean;
+  readonly providerComponents?: ProviderComponentsSource;
+  readonly addons?: {
+    readonly delivery?: AddonDelivery;
+    readonly clusterResourceSetAddons?: string[];
+    readonly manifests?: string;
+    readonly values?: string;
+  };
+}
 
 interface RawManagement {
   readonly name: string;
@@ -96,7 +106,7 @@ interface RawFleet {
     readonly release: string;
     readonly currentRelease?: string;
     readonly catalog?: string;
-    readonly konvoy?: { readonly enabled?: boolean };
+    readonly konvoy?: RawKonvoy;
     readonly flux?: RawFlux;
     readonly preflight?: { readonly veleroBackup?: { readonly name: string; readonly namespace?: string } };
     readonly management: RawManagement;
@@ -115,10 +125,16 @@ const catalogApp = (): Validator<RawCatalogApp> =>
 const customApp = (): Validator<RawCustomApp> => object<RawCustomApp>({
   name: required(name()), version: required(appVersion()), kubernetesVersions: required(versionRange()), configOverrides: optional(dnsSubdomain()),
 });
-const controlPlane = (): Validator<RawControlPlane> => object<RawControlPlane>({ name: optional(name()), machineTemplate: optional(dnsSubdomain()) });
+const machineTemplate = (): Validator<MachineTemplateRef> => stringOr((s) => ({ name: s }), dnsSubdomain(), object<MachineTemplateRef>({
+  name: required(dnsSubdomain()),
+  kind: optional(string({ describe: 'a kind such as AWSMachineTemplate', maxLength: 63, check: (v) => (/^[A-Z][A-Za-z0-9]*$/.test(v) ? undefined : `${show(v)} is not a kind such as AWSMachineTemplate`) })),
+  apiVersion: optional(string({ describe: 'an apiVersion such as infrastructure.cluster.x-k8s.io/v1beta1', maxLength: 253, check: (v) => (/^[a-z0-9.-]+\/v[0-9a-z]+$/.test(v) ? undefined : `${show(v)} is not an apiVersion such as infrastructure.cluster.x-k8s.io/v1beta1`) })),
+}), 'a template name or a mapping');
+const controlPlane = (): Validator<RawControlPlane> => object<RawControlPlane>({ name: optional(name()), machineTemplate: optional(machineTemplate()) });
 const nodePool = (): Validator<RawNodePool> => object<RawNodePool>({
-  name: required(name()), kubernetesVersion: optional(kubernetesVersion()), machineTemplate: optional(dnsSubdomain()),
+  name: required(name()), kubernetesVersion: optional(kubernetesVersion()), machineTemplate: optional(machineTemplate()),
 });
+const folder = () => string({ describe: 'a folder path', maxLength: 1024, check: (v) => (v.trim() === '' || v.includes('\0') ? `${show(v)} is not a folder path` : undefined) });
 const apps = {
   platformApps: () => list(appRef(), { maxItems: 500 }),
   catalogApps: () => list(catalogApp(), { maxItems: 500 }),
@@ -160,6 +176,7 @@ const attachedClusterSchema = object<RawAttachedCluster>({
   kubeConfig: optional(secretRef()),
 });
 
+const TOPOLOGY_UNUSED = ['controlPlane', 'nodePools'];
 const MANAGED_ONLY = ['provider', 'namespace', 'targetKubernetesVersion', 'wave', 'topology', 'controlPlane', 'nodePools'];
 
 /** A workspace cluster: the `type` picks the schema; attached clusters get a clear word on Konvoy-only fields. */
@@ -184,8 +201,26 @@ const workspaceCluster: Validator<RawManagedCluster | RawAttachedCluster> = (val
       return ok ? r : INVALID;
     }
   }
-  return managedClusterSchema(value, p, problems);
+  return konvoyCluster(managedClusterSchema)(value, p, problems);
 };
+
+/** ClusterClass clusters take no controlPlane or nodePools: Cluster API upgrades them from spec.topology.version. */
+function konvoyCluster<T>(schema: Validator<T>): Validator<T> {
+  return (value, p, problems) => {
+    const r = schema(value, p, problems);
+    if (r !== INVALID && (r as { topology?: boolean }).topology === true) {
+      let ok = true;
+      for (const k of TOPOLOGY_UNUSED) {
+        if ((r as Record<string, unknown>)[k] !== undefined) {
+          problems.add(child(p, k), 'not used by ClusterClass clusters (topology: true): Cluster API upgrades their control plane and workers from spec.topology.version');
+          ok = false;
+        }
+      }
+      return ok ? r : INVALID;
+    }
+    return r;
+  };
+}
 
 const projectSchema = object<RawProject>({
   name: required(name()),
@@ -230,11 +265,20 @@ const fleetSchema = object<RawFleet>({
   spec: required(object({
     release: required(releaseVersion()),
     currentRelease: optional(releaseVersion()),
-    catalog: optional(string({ describe: 'a folder path', maxLength: 1024, check: (v) => (v.trim() === '' || v.includes('\0') ? `${show(v)} is not a folder path` : undefined) })),
-    konvoy: optional(object({ enabled: optional(boolean()) })),
+    catalog: optional(folder()),
+    konvoy: optional(object<RawKonvoy>({
+      enabled: optional(boolean()),
+      providerComponents: optional(oneOf(PROVIDER_COMPONENTS_SOURCES)),
+      addons: optional(object({
+        delivery: optional(oneOf(ADDON_DELIVERIES)),
+        clusterResourceSetAddons: optional(list(name(), { maxItems: 100 })),
+        manifests: optional(folder()),
+        values: optional(folder()),
+      })),
+    })),
     flux: optional(fluxSchema),
     preflight: optional(object({ veleroBackup: optional(object({ name: required(dnsSubdomain()), namespace: optional(name()) })) })),
-    management: required(managementSchema),
+    management: required(konvoyCluster(managementSchema)),
     workspaces: optional(list(workspaceSchema, { maxItems: 5000 })),
   })),
 });
@@ -425,7 +469,14 @@ export function validateFleet(raw: unknown, fleetFile: string, problems: Problem
     release: s.release,
     currentRelease: s.currentRelease,
     catalogDir: s.catalog === undefined ? undefined : path.resolve(path.dirname(fleetFile), s.catalog),
-    konvoy: s.konvoy?.enabled ?? true,
+    konvoy: {
+      enabled: s.konvoy?.enabled ?? true,
+      providerComponents: s.konvoy?.providerComponents ?? 'url',
+      addonDelivery: s.konvoy?.addons?.delivery ?? 'helmChartProxy',
+      clusterResourceSetAddons: s.konvoy?.addons?.clusterResourceSetAddons ?? [],
+      addonManifestsDir: s.konvoy?.addons?.manifests === undefined ? undefined : path.resolve(path.dirname(fleetFile), s.konvoy.addons.manifests),
+      addonValuesDir: s.konvoy?.addons?.values === undefined ? undefined : path.resolve(path.dirname(fleetFile), s.konvoy.addons.values),
+    },
     flux: {
       mode,
       namespace: flux?.namespace ?? (mode === 'hub' ? 'flux-system' : 'kommander-flux'),

@@ -18,9 +18,9 @@ const FOLDERS: Record<string, string[]> = {
   ],
   'examples/two-workspaces-waves.yaml': [
     'cluster-canary-catalog-apps', 'cluster-canary-control-plane', 'cluster-canary-core-addons', 'cluster-canary-node-pools', 'cluster-canary-platform-apps',
+    'cluster-edge-1-catalog-apps', 'cluster-edge-1-control-plane', 'cluster-edge-1-core-addons', 'cluster-edge-1-node-pools', 'cluster-edge-1-platform-apps',
     'cluster-eks-legacy-catalog-apps', 'cluster-eks-legacy-platform-apps',
     'cluster-prod-east-catalog-apps', 'cluster-prod-east-control-plane', 'cluster-prod-east-core-addons', 'cluster-prod-east-node-pools', 'cluster-prod-east-platform-apps',
-    'cluster-prod-west-catalog-apps', 'cluster-prod-west-control-plane', 'cluster-prod-west-core-addons', 'cluster-prod-west-node-pools', 'cluster-prod-west-platform-apps',
     'fleet', 'mgmt-capi-providers', 'mgmt-control-plane', 'mgmt-core-addons', 'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight',
     'wave-1', 'wave-2', 'ws-team-a-apps-ready', 'ws-team-a-catalog-apps', 'ws-team-a-platform-apps', 'ws-team-b-apps-ready', 'ws-team-b-catalog-apps', 'ws-team-b-platform-apps',
   ],
@@ -31,9 +31,8 @@ const FOLDERS: Record<string, string[]> = {
     'wave-1', 'ws-platform-apps-ready', 'ws-platform-platform-apps',
   ],
   'examples/kommander-mode.yaml': [
-    'cluster-edge-1-control-plane', 'cluster-edge-1-core-addons', 'cluster-edge-1-node-pools', 'cluster-edge-1-platform-apps', 'cluster-edge-aks-platform-apps',
-    'fleet', 'mgmt-capi-providers', 'mgmt-control-plane', 'mgmt-core-addons', 'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight',
-    'wave-1', 'ws-edge-apps-ready', 'ws-edge-platform-apps',
+    'cluster-edge-1-catalog-apps', 'cluster-edge-1-platform-apps', 'cluster-edge-aks-catalog-apps', 'cluster-edge-aks-platform-apps',
+    'fleet', 'mgmt-kommander', 'mgmt-platform-apps', 'mgmt-preflight', 'ws-edge-apps-ready', 'ws-edge-catalog-apps', 'ws-edge-platform-apps',
   ],
 };
 
@@ -118,10 +117,10 @@ describe('the dependsOn edges of the waves example', () => {
       'cluster-eks-legacy-catalog-apps': ['ws-team-a-catalog-apps'],
       'ws-team-a-apps-ready': ['cluster-canary-catalog-apps', 'cluster-eks-legacy-catalog-apps', 'cluster-prod-east-catalog-apps'],
       'ws-team-b-platform-apps': ['mgmt-platform-apps'],
-      'cluster-prod-west-platform-apps': ['ws-team-b-platform-apps'],
-      'ws-team-b-catalog-apps': ['cluster-prod-west-platform-apps'],
-      'cluster-prod-west-catalog-apps': ['ws-team-b-catalog-apps'],
-      'ws-team-b-apps-ready': ['cluster-prod-west-catalog-apps'],
+      'cluster-edge-1-platform-apps': ['ws-team-b-platform-apps'],
+      'ws-team-b-catalog-apps': ['cluster-edge-1-platform-apps'],
+      'cluster-edge-1-catalog-apps': ['ws-team-b-catalog-apps'],
+      'ws-team-b-apps-ready': ['cluster-edge-1-catalog-apps'],
       'mgmt-capi-providers': ['ws-team-a-apps-ready', 'ws-team-b-apps-ready'],
       'mgmt-core-addons': ['mgmt-capi-providers'],
       'mgmt-control-plane': ['mgmt-core-addons'],
@@ -133,10 +132,10 @@ describe('the dependsOn edges of the waves example', () => {
       'cluster-prod-east-core-addons': ['wave-1'],
       'cluster-prod-east-control-plane': ['cluster-prod-east-core-addons'],
       'cluster-prod-east-node-pools': ['cluster-prod-east-control-plane'],
-      'cluster-prod-west-core-addons': ['wave-1'],
-      'cluster-prod-west-control-plane': ['cluster-prod-west-core-addons'],
-      'cluster-prod-west-node-pools': ['cluster-prod-west-control-plane'],
-      'wave-2': ['cluster-prod-east-node-pools', 'cluster-prod-west-node-pools'],
+      'cluster-edge-1-core-addons': ['wave-1'],
+      'cluster-edge-1-control-plane': ['cluster-edge-1-core-addons'],
+      'cluster-edge-1-node-pools': ['cluster-edge-1-control-plane'],
+      'wave-2': ['cluster-edge-1-node-pools', 'cluster-prod-east-node-pools'],
     });
   });
 });

@@ -6,7 +6,7 @@ import { baseFleet, toYaml } from '../helpers';
 
 function layers(): LayerNode[] {
   const f = baseFleet();
-  f.spec.workspaces[0].clusters.push({ name: 'late', provider: 'aws', kubernetesVersion: '1.21.6', wave: 2, nodePools: [{ name: 'late-md-0' }] });
+  f.spec.workspaces[0].clusters.push({ name: 'late', provider: 'azure', kubernetesVersion: '1.21.6', wave: 2, nodePools: [{ name: 'late-md-0' }] });
   return planFleet(parseFleet(toYaml(f), 'fleet.yaml').fleet, loadCatalog()).layers.map((l) => ({ ...l, dependsOn: [...l.dependsOn] }));
 }
 

@@ -1,9 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { VersionPatch } from '../../planner/layer';
-
-/** Annotations every Cluster API object dkp-fleet emits carries (DESIGN §3). */
-export const CAPI_PRUNE_PROTECTION = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
+import { TemplateRef, VersionPatch } from '../../planner/layer';
+import { protectedMetadata } from './capi-object';
 
 /** Properties of a {@link VersionPatchObject}. */
 export interface VersionPatchObjectProps {
@@ -25,21 +23,19 @@ export class VersionPatchObject extends Construct {
   public constructor(scope: Construct, id: string, props: VersionPatchObjectProps) {
     super(scope, id);
     const { patch } = props;
-    const metadata = {
-      name: patch.name,
-      namespace: patch.namespace,
-      annotations: { ...CAPI_PRUNE_PROTECTION, 'kustomize.toolkit.fluxcd.io/ssa': props.ssaMerge },
-    };
+    const metadata = protectedMetadata({ name: patch.name, namespace: patch.namespace, annotations: { 'kustomize.toolkit.fluxcd.io/ssa': props.ssaMerge } });
+    // The reference is atomic under server-side apply: it is written whole.
+    const ref = (t: TemplateRef) => ({ infrastructureRef: { apiVersion: t.apiVersion, kind: t.kind, name: t.name, namespace: t.namespace } });
     let apiVersion: string;
     let spec: Record<string, unknown>;
     switch (patch.kind) {
       case 'KubeadmControlPlane':
         apiVersion = `controlplane.cluster.x-k8s.io/${props.contract}`;
-        spec = { version: patch.version };
+        spec = { version: patch.version, ...(patch.machineTemplate ? { machineTemplate: ref(patch.machineTemplate) } : {}) };
         break;
       case 'MachineDeployment':
         apiVersion = `cluster.x-k8s.io/${props.contract}`;
-        spec = { template: { spec: { version: patch.version } } };
+        spec = { template: { spec: { version: patch.version, ...(patch.machineTemplate ? ref(patch.machineTemplate) : {}) } } };
         break;
       case 'Cluster':
         apiVersion = `cluster.x-k8s.io/${props.contract}`;

@@ -99,7 +99,11 @@ function exprFor(kind: Expectation['type'], checks: readonly HealthCheck[]): Pic
         current: `${generationObserved} && has(status.installedVersion) && has(spec.version) && status.installedVersion == spec.version && ${condition('Ready', 'True')}`,
       };
     case 'helm-chart-proxy':
-      return { current: `${generationObserved} && ${condition('Ready', 'True')}` };
+      // CAAPH v1alpha1: a proxy whose selector matches no cluster is Ready too; require exactly the one cluster.
+      return { current: `${generationObserved} && ${condition('Ready', 'True')} && has(status.matchingClusters) && size(status.matchingClusters) == 1` };
+    case 'resource-set':
+      // ClusterResourceSet v1beta1: ResourcesApplied once its resources reached every selected cluster.
+      return { current: `${generationObserved} && ${condition('ResourcesApplied', 'True')}` };
   }
   return undefined;
 }
@@ -127,21 +131,4 @@ export function healthCheckExprs(checks: readonly HealthCheck[]): HealthCheckExp
     }
   }
   return out;
-}
-
-/**
- * Whether kstatus alone (Ready, generation observed) proves what a check expects. Where it
- * does not, a Flux without CEL can only check readiness: the plan says "ready-only".
- */
-export function kstatusSuffices(c: HealthCheck): boolean {
-  switch (c.expect.type) {
-    case 'ready':
-    case 'exists':
-    case 'helm-chart-proxy':
-      return true;
-    case 'helm-release':
-      return c.expect.chartVersion === undefined;
-    default:
-      return false;
-  }
 }

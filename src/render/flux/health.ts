@@ -13,18 +13,20 @@ export interface HealthGate {
   readonly readyOnly: readonly HealthCheck[];
 }
 
-/** Does the gate prove what the check expects, with this Flux? */
-export function provesExpectation(c: HealthCheck, profile: FluxProfile): boolean {
-  switch (c.expect.type) {
-    case 'ready':
-    case 'exists':
-    case 'helm-chart-proxy':
-      return true; // kstatus is the check
-    case 'helm-release':
-      return profile.healthCheckExprs && c.expect.chartVersion !== undefined;
-    default:
-      return profile.healthCheckExprs;
-  }
+/** Is kstatus (Ready, generation observed, or mere existence) all the check expects? */
+export function kstatusProves(c: HealthCheck): boolean {
+  return c.expect.type === 'ready' || c.expect.type === 'exists';
+}
+
+/**
+ * Does the gate prove what the check expects? kstatus proves readiness and existence; an exact
+ * expectation needs CEL, or a Job gate; a HelmRelease whose chart version is unknown can only
+ * be checked for readiness.
+ */
+export function provesExpectation(c: HealthCheck, profile: FluxProfile, jobGate: boolean): boolean {
+  if (kstatusProves(c)) return true;
+  if (c.expect.type === 'helm-release' && c.expect.chartVersion === undefined) return false;
+  return profile.healthCheckExprs || jobGate;
 }
 
 /**
@@ -33,8 +35,8 @@ export function provesExpectation(c: HealthCheck, profile: FluxProfile): boolean
  * (Flux ignores the list when `wait` is set; applied objects without a check, such as
  * AppDeployments, have no status to check); CEL expressions where the Flux has them.
  */
-export function healthGate(checks: readonly HealthCheck[], profile: FluxProfile): HealthGate {
-  const readyOnly = checks.filter((c) => !provesExpectation(c, profile));
+export function healthGate(checks: readonly HealthCheck[], profile: FluxProfile, jobGate = false): HealthGate {
+  const readyOnly = checks.filter((c) => !provesExpectation(c, profile, jobGate));
   const exprs = profile.healthCheckExprs ? healthCheckExprs(checks) : [];
   const watches = checks.some((c) => !c.applied);
   const base = {
