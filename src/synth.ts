@@ -1,7 +1,9 @@
 import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
 import { distFiles, OutputFile } from './output/dist-files';
+import { checkRemovals } from './output/removal-guard';
 import { writeAtomically } from './output/write-atomically';
+import { planDocument, PlanDocument } from './plan/plan-document';
 import { renderPlanMarkdown } from './plan/plan-markdown';
 import { planFleet, Plan } from './planner/plan-fleet';
 import { Rendered, renderPlan } from './render/render-plan';
@@ -18,6 +20,7 @@ export interface SynthResult {
   readonly loaded: LoadedFleet;
   readonly plan: Plan;
   readonly rendered: Rendered;
+  readonly document: PlanDocument;
   /** Every file of dist/, sorted by path. */
   readonly files: readonly OutputFile[];
 }
@@ -39,9 +42,10 @@ export function synthesize(options: SynthOptions): SynthResult {
     const catalog = loadCatalog(loaded.fleet.catalogDir);
     const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
     const rendered = renderPlan(plan);
-    const files = [...distFiles(rendered.folders), { path: 'PLAN.md', content: renderPlanMarkdown(plan, rendered) }]
+    const document = planDocument(plan, rendered);
+    const files = [...distFiles(rendered.folders), { path: 'PLAN.md', content: renderPlanMarkdown(document) }]
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { loaded, plan, rendered, files };
+    return { loaded, plan, rendered, document, files };
   } catch (e) {
     if (e instanceof FleetError) {
       throw new FleetError(inFleetFile(e.problems, loaded));
@@ -56,6 +60,20 @@ export function synthesize(options: SynthOptions): SynthResult {
  */
 export function synthToDist(options: SynthOptions & { readonly outdir: string }): SynthResult {
   const result = synthesize(options);
+  guardRemovals(result, options.outdir);
   writeAtomically(path.resolve(options.outdir), result.files);
   return result;
+}
+
+/**
+ * Refuses a result that would drop Cluster API objects the existing output has, unless the
+ * fleet acknowledges it (README, "Removing clusters and objects").
+ *
+ * @throws FleetError naming each dropped object and how to confirm the removal
+ */
+export function guardRemovals(result: SynthResult, outdir: string): void {
+  const problems = checkRemovals(result.loaded.fleet, path.resolve(outdir), result.files);
+  if (problems.length > 0) {
+    throw new FleetError(inFleetFile(problems, result.loaded));
+  }
 }

@@ -202,7 +202,8 @@ function draftLayers(input: BuildInput, problems: Problems): Draft[] {
       apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: p.kind, name: p.name, namespace: p.namespace, expect: { type: 'provider', version: p.version }, applied: true,
     })),
     changes: konvoy.providerChanges,
-    summary: `Cluster API providers on ${m.name}: ${providers.map((p) => `${p.name} ${p.version}`).join(', ')}`,
+    summary: `Cluster API providers on ${m.name}: ${providers.map((p) => `${p.kind.replace(/Provider$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()} `
+      + `${p.name} ${p.version}`).join(', ')}`,
     after: appSinks,
   }, 'spec.management.name');
   b.add(addonsLayer('mgmt-core-addons', m.name, konvoy.addons.get(m.name)!, mgmtScope, mgmtTarget, 'mgmt-capi-providers'), 'spec.management.name');
@@ -398,11 +399,12 @@ function addKubernetesLayers(
     summary: `control plane of ${c.name} ${c.kubernetesVersion} -> ${to}`,
     after: [after],
   }, nameField);
-  if (c.nodePools.length === 0) {
+  const pools = c.nodePools.filter((p) => !p.removed);
+  if (pools.length === 0) {
     return cp;
   }
   const np = `${prefix}-node-pools`;
-  const patches: VersionPatch[] = c.nodePools.map((p) => ({ kind: 'MachineDeployment', name: p.name, namespace: c.namespace, version: v, machineTemplate: tpl(p.machineTemplate) }));
+  const patches: VersionPatch[] = pools.map((p) => ({ kind: 'MachineDeployment', name: p.name, namespace: c.namespace, version: v, machineTemplate: tpl(p.machineTemplate) }));
   b.add({
     name: np,
     kind: 'node-pools',
@@ -411,13 +413,40 @@ function addKubernetesLayers(
     content: { ...EMPTY_CONTENT, versionPatches: patches },
     checks: patches.map((p) => ({ apiVersion: api.cluster, kind: 'MachineDeployment', name: p.name, namespace: p.namespace, expect: { type: 'machine-deployment', version: v }, applied: true })),
     changes: patches.flatMap((p, i) => [
-      { subject: `MachineDeployment ${c.namespace}/${p.name}`, from: c.nodePools[i].kubernetesVersion, to },
+      { subject: `MachineDeployment ${c.namespace}/${p.name}`, from: pools[i].kubernetesVersion, to },
       ...(p.machineTemplate ? [{ subject: `MachineDeployment ${c.namespace}/${p.name} machine template`, to: `${p.machineTemplate.kind} ${p.machineTemplate.name}` }] : []),
     ]),
-    summary: `${count(c.nodePools.length, 'node pool')} of ${c.name} -> ${to}`,
+    summary: `${count(pools.length, 'node pool')} of ${c.name} -> ${to}`,
     after: [cp],
   }, nameField);
   return np;
+}
+
+/**
+ * Two layers must never write the same object: Flux applies them with one field manager, so
+ * the second would strip what the first set. Names come from the fleet (clusters, pools, apps,
+ * addon folders), so a collision is a problem of the input, reported at the cluster or workspace.
+ */
+function checkCollisions(drafts: readonly Draft[], problems: Problems): void {
+  const seen = new Map<string, string>();
+  for (const d of drafts) {
+    const c = d.content;
+    const objects = [
+      ...c.appDeployments.map((a) => `AppDeployment ${a.namespace}/${a.name}`),
+      ...c.versionPatches.map((p) => `${p.kind} ${p.namespace}/${p.name}`),
+      ...c.helmChartProxies.map((h) => `HelmChartProxy ${h.namespace}/${h.name}`),
+      ...c.clusterResourceSets.map((s) => `ClusterResourceSet ${s.namespace}/${s.name}`),
+    ];
+    for (const o of objects) {
+      const key = `${d.target.cluster}|${o}`;
+      const other = seen.get(key);
+      if (other !== undefined && other !== d.name) {
+        problems.add(d.scope.type === 'workspace' ? `spec.workspaces[${d.scope.workspace}]` : 'spec.workspaces',
+          `${o} would be written by two layers, ${other} and ${d.name}: names collide (an addon folder, app or cluster name); rename one`);
+      }
+      seen.set(key, d.name);
+    }
+  }
 }
 
 /**
@@ -428,6 +457,7 @@ function addKubernetesLayers(
  */
 export function buildLayers(input: BuildInput, problems: Problems): Layer[] {
   const drafts = draftLayers(input, problems);
+  checkCollisions(drafts, problems);
   const graph = new DependencyGraph();
   for (const d of drafts) graph.addNode(d.name);
   for (const d of drafts) {

@@ -9,6 +9,7 @@ import { Layer } from './layer';
 import { planApps } from './plan-apps';
 import { planKonvoy } from './plan-konvoy';
 import { resolveKubernetes } from './resolve-kubernetes';
+import { planNotes } from './plan-notes';
 import { resolveReleases } from './resolve-releases';
 
 /** Everything the renderer needs: the layers in the order Flux will run them. */
@@ -18,6 +19,8 @@ export interface Plan {
   readonly currentRelease?: Release;
   /** Topological order: every layer after all of its dependencies. */
   readonly layers: readonly Layer[];
+  /** What a reviewer should weigh: inferred facts the plan rests on, steps dkp-fleet leaves to people. */
+  readonly notes: readonly string[];
 }
 
 /**
@@ -46,5 +49,5 @@ export function planFleet(fleet: Fleet, catalog: ReleaseCatalog, addonSources: A
   if (violations.length > 0) {
     throw new Error(`internal: the planned layers break the ordering guarantees:\n  ${violations.join('\n  ')}`);
   }
-  return { fleet, release: target, currentRelease: current, layers };
+  return { fleet, release: target, currentRelease: current, layers, notes: planNotes(fleet, target, current, layers) };
 }

@@ -88,7 +88,7 @@ export function resolveKubernetes(fleet: Fleet, release: Release, catalog: Relea
       checkTarget(c, target, release, catalog, problems);
     }
     const pools = new Map<string, { current: string; target: string }>();
-    for (const p of c.nodePools) {
+    for (const p of c.nodePools.filter((x) => !x.removed)) {
       pools.set(p.name, { current: p.kubernetesVersion, target });
       if (semver.gt(p.kubernetesVersion, c.kubernetesVersion)) {
         problems.add(child(p.fieldPath, 'kubernetesVersion'), `node pool ${show(p.name)} runs ${show(p.kubernetesVersion)}, newer than its control plane `

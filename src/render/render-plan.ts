@@ -4,10 +4,10 @@ import { FleetError, Problem } from '../spec/problems';
 import { assertPruneProtected } from './capi/capi-object';
 import { FleetChart, FLEET_FOLDER } from './fleet-chart';
 import { fluxProfile, FluxProfile } from './flux/flux-profile';
+import { HealthCheck, Layer } from '../planner/layer';
+import { durationMillis } from '../spec/formats';
 import { healthGate, HealthGate, kstatusProves } from './flux/health';
 import { JobGateSpec, jobName } from './gates/job-gate';
-import { Layer, HealthCheck } from '../planner/layer';
-import { durationMillis } from '../spec/formats';
 import { LayerChart } from './layer-chart';
 
 /** The objects of one output folder. */
@@ -23,6 +23,10 @@ export interface Rendered {
   readonly profile: FluxProfile;
   /** Health gate of each layer, by layer name. */
   readonly gates: ReadonlyMap<string, HealthGate>;
+  /** Job gates, by layer name (Flux without CEL, with a gateImage). */
+  readonly jobGates: ReadonlyMap<string, JobGateSpec>;
+  /** Names of the gate Jobs, by layer name. */
+  readonly jobNames: ReadonlyMap<string, string>;
 }
 
 /**
@@ -127,6 +131,7 @@ export function renderPlan(plan: Plan): Rendered {
     }
     assertPruneProtected(f.objects.map((o) => o.object));
   }
-  return { folders, profile, gates };
+  const jobNames = new Map([...jobGates.entries()].map(([layer, spec]) => [layer, jobName(spec)]));
+  return { folders, profile, gates, jobGates, jobNames };
 }
 

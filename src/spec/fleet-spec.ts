@@ -122,6 +122,8 @@ export interface ControlPlane {
 export interface NodePool {
   /** MachineDeployment name. */
   readonly name: string;
+  /** The pool is leaving the cluster: no version change, its MachineDeployment stays in place. @default false */
+  readonly removed: boolean;
   /** Current Kubernetes version of the pool. @default - the cluster's kubernetesVersion */
   readonly kubernetesVersion: string;
   /** New infrastructure machine template for the pool. @default - unchanged */
@@ -175,6 +177,13 @@ export interface AttachedCluster extends ClusterBase {
 
 export type WorkspaceCluster = ManagedCluster | AttachedCluster;
 
+/** A managed cluster leaving the fleet (`removed: true`): no layers; its objects stay in place. */
+export interface RemovedCluster {
+  readonly name: string;
+  readonly workspace: string;
+  readonly fieldPath: string;
+}
+
 export interface Workspace {
   readonly name: string;
   /** @default - the workspace name */
@@ -185,6 +194,8 @@ export interface Workspace {
   readonly customApps: readonly CustomApp[];
   readonly projects: readonly Project[];
   readonly clusters: readonly WorkspaceCluster[];
+  /** Managed clusters marked `removed: true`. */
+  readonly removedClusters: readonly RemovedCluster[];
   readonly fieldPath: string;
 }
 
@@ -224,6 +235,11 @@ export interface Fleet {
   readonly preflight: Preflight;
   readonly management: ManagementCluster;
   readonly workspaces: readonly Workspace[];
+  /**
+   * Cluster API objects the committed output has and this fleet no longer writes, accepted
+   * (`<Kind> <namespace>/<name>`): without them synthesis refuses such a removal.
+   */
+  readonly acknowledgedRemovals: readonly string[];
 }
 
 /** Every workspace cluster of the fleet, in file order. */

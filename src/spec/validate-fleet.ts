@@ -21,7 +21,7 @@ interface RawAppRef { readonly name: string; readonly configOverrides?: string }
 interface RawCatalogApp extends RawAppRef { readonly version?: string }
 interface RawCustomApp extends RawAppRef { readonly version: string; readonly kubernetesVersions: string }
 interface RawControlPlane { readonly name?: string; readonly machineTemplate?: MachineTemplateRef }
-interface RawNodePool { readonly name: string; readonly kubernetesVersion?: string; readonly machineTemplate?: MachineTemplateRef }
+interface RawNodePool { readonly name: string; readonly kubernetesVersion?: string; readonly machineTemplate?: MachineTemplateRef; readonly removed?: boolean }
 interface RawKonvoy {
   readonly enabled?: boolean;
   readonly providerComponents?: ProviderComponentsSource;
@@ -61,6 +61,11 @@ interface RawManagedCluster {
   readonly kubeConfig?: RawSecretRef;
 }
 
+interface RawRemovedCluster {
+  readonly name: string;
+  readonly removed: true;
+}
+
 interface RawAttachedCluster {
   readonly name: string;
   readonly type: 'attached';
@@ -83,7 +88,7 @@ interface RawWorkspace {
   readonly catalogApps?: RawCatalogApp[];
   readonly customApps?: RawCustomApp[];
   readonly projects?: RawProject[];
-  readonly clusters?: (RawManagedCluster | RawAttachedCluster)[];
+  readonly clusters?: (RawManagedCluster | RawAttachedCluster | RawRemovedCluster)[];
 }
 
 interface RawFlux {
@@ -111,6 +116,7 @@ interface RawFleet {
     readonly preflight?: { readonly veleroBackup?: { readonly name: string; readonly namespace?: string } };
     readonly management: RawManagement;
     readonly workspaces?: RawWorkspace[];
+    readonly acknowledgeRemovals?: string[];
   };
 }
 
@@ -132,7 +138,7 @@ const machineTemplate = (): Validator<MachineTemplateRef> => stringOr((s) => ({ 
 }), 'a template name or a mapping');
 const controlPlane = (): Validator<RawControlPlane> => object<RawControlPlane>({ name: optional(name()), machineTemplate: optional(machineTemplate()) });
 const nodePool = (): Validator<RawNodePool> => object<RawNodePool>({
-  name: required(name()), kubernetesVersion: optional(kubernetesVersion()), machineTemplate: optional(machineTemplate()),
+  name: required(name()), kubernetesVersion: optional(kubernetesVersion()), machineTemplate: optional(machineTemplate()), removed: optional(boolean()),
 });
 const folder = () => string({ describe: 'a folder path', maxLength: 1024, check: (v) => (v.trim() === '' || v.includes('\0') ? `${show(v)} is not a folder path` : undefined) });
 const apps = {
@@ -179,10 +185,37 @@ const attachedClusterSchema = object<RawAttachedCluster>({
 const TOPOLOGY_UNUSED = ['controlPlane', 'nodePools'];
 const MANAGED_ONLY = ['provider', 'namespace', 'targetKubernetesVersion', 'wave', 'topology', 'controlPlane', 'nodePools'];
 
+/**
+ * A managed cluster leaving the fleet: its name and `removed: true`; the fields it had may stay
+ * (they are not used), so removing a cluster is a one-line change.
+ */
+const removedClusterSchema: Validator<RawRemovedCluster> = (value, p, problems) => {
+  const v = value as Record<string, unknown>;
+  const r = object<RawRemovedCluster>({ name: required(name()), removed: required(boolean() as Validator<true>) })(
+    { name: v.name, removed: v.removed }, p, problems);
+  if (r === INVALID) return INVALID;
+  if (v.type === 'attached') {
+    problems.add(child(p, 'removed'), 'only managed clusters are marked removed; delete an attached cluster\'s entry instead (it has no Cluster API objects)');
+    return INVALID;
+  }
+  const known = new Set(['name', 'removed', 'type', ...MANAGED_ONLY, 'kubernetesVersion', 'kubeConfig']);
+  let ok = true;
+  for (const k of Object.keys(v)) {
+    if (!known.has(k)) {
+      problems.add(child(p, k), `unknown field; allowed fields: ${[...known].join(', ')}`);
+      ok = false;
+    }
+  }
+  return ok ? r : INVALID;
+};
+
 /** A workspace cluster: the `type` picks the schema; attached clusters get a clear word on Konvoy-only fields. */
-const workspaceCluster: Validator<RawManagedCluster | RawAttachedCluster> = (value, p, problems) => {
+const workspaceCluster: Validator<RawManagedCluster | RawAttachedCluster | RawRemovedCluster> = (value, p, problems) => {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const v = value as Record<string, unknown>;
+    if (v.removed === true) {
+      return removedClusterSchema(value, p, problems);
+    }
     if (v.type !== undefined && v.type !== null && !(CLUSTER_TYPES as readonly unknown[]).includes(v.type)) {
       return oneOf(CLUSTER_TYPES)(v.type, child(p, 'type'), problems) as never;
     }
@@ -280,6 +313,11 @@ const fleetSchema = object<RawFleet>({
     preflight: optional(object({ veleroBackup: optional(object({ name: required(dnsSubdomain()), namespace: optional(name()) })) })),
     management: required(konvoyCluster(managementSchema)),
     workspaces: optional(list(workspaceSchema, { maxItems: 5000 })),
+    acknowledgeRemovals: optional(list(string({
+      describe: 'an object such as "HelmChartProxy team-a/calico-prod-east"',
+      maxLength: 300,
+      check: (v) => (/^[A-Z][A-Za-z0-9]* ([a-z0-9-]+\/)?[a-z0-9.-]+$/.test(v) ? undefined : `${show(v)} is not an object such as "HelmChartProxy team-a/calico-prod-east"`),
+    }), { maxItems: 10000 })),
   })),
 });
 
@@ -308,6 +346,7 @@ function toControlPlane(raw: RawControlPlane | undefined, cluster: string, at: s
 function toNodePools(raw: RawNodePool[] | undefined, clusterVersion: string, at: string): NodePool[] {
   return (raw ?? []).map((p, i) => ({
     name: p.name,
+    removed: p.removed ?? false,
     kubernetesVersion: p.kubernetesVersion ?? clusterVersion,
     machineTemplate: p.machineTemplate,
     fieldPath: child(child(at, 'nodePools'), i),
@@ -372,7 +411,7 @@ function checkFleet(fleet: Fleet, problems: Problems): void {
   // Cluster names become layer names (cluster-<name>-...), so they are unique across the fleet.
   const clusters = [
     { name: fleet.management.name, at: child(fleet.management.fieldPath, 'name') },
-    ...ws.flatMap((w) => w.clusters.map((c) => ({ name: c.name, at: child(c.fieldPath, 'name') }))),
+    ...ws.flatMap((w) => [...w.clusters, ...w.removedClusters].map((c) => ({ name: c.name, at: child(c.fieldPath, 'name') }))),
   ];
   checkUnique(clusters, (c) => c.name, (c) => c.at, 'cluster name', problems);
   for (const w of ws) {
@@ -397,6 +436,27 @@ function checkFleet(fleet: Fleet, problems: Problems): void {
   const m = fleet.management;
   checkAppLists(m.platformApps ?? [], m.catalogApps, m.customApps, problems);
   checkUnique(m.nodePools, (p) => p.name, (p) => child(p.fieldPath, 'name'), 'node pool name', problems);
+  // KubeadmControlPlanes and MachineDeployments are namespaced objects: clusters sharing a
+  // namespace cannot share their names (DKP names them <cluster>-control-plane, <cluster>-<pool>).
+  const konvoy = [m, ...ws.flatMap((w) => w.clusters).filter((c): c is ManagedCluster => c.type === 'managed')];
+  const inNamespace = (key: (c: ManagedCluster | ManagementCluster) => { name: string; at: string }[]) =>
+    konvoy.flatMap((c) => key(c).map((k) => ({ ...k, key: `${c.namespace}/${k.name}`, cluster: c.name })));
+  const firstCluster = new Map<string, string>();
+  for (const [what, list] of [
+    ['control plane', inNamespace((c) => (c.topology ? [] : [{ name: c.controlPlane.name, at: child(c.controlPlane.fieldPath, 'name') }]))],
+    ['node pool', inNamespace((c) => c.nodePools.map((p) => ({ name: p.name, at: child(p.fieldPath, 'name') })))],
+  ] as const) {
+    firstCluster.clear();
+    for (const x of list) {
+      const other = firstCluster.get(x.key);
+      if (other !== undefined && other !== x.cluster) {
+        problems.add(x.at, `${what} name ${show(x.key.split('/')[1])} is also used by cluster ${show(other)} in namespace ${show(x.key.split('/')[0])}; `
+          + `clusters sharing a namespace need distinct ${what} names (DKP uses ${what === 'node pool' ? '<cluster>-<pool>' : '<cluster>-control-plane'})`);
+      } else if (other === undefined) {
+        firstCluster.set(x.key, x.cluster);
+      }
+    }
+  }
 }
 
 /** One AppDeployment per app name in a namespace: names repeat neither within nor across the lists. */
@@ -456,7 +516,10 @@ export function validateFleet(raw: unknown, fleetFile: string, problems: Problem
       catalogApps: toCatalogApps(w.catalogApps, child(at, 'catalogApps')),
       customApps: toCustomApps(w.customApps, child(at, 'customApps')),
       projects,
-      clusters: (w.clusters ?? []).map((c, j) => toWorkspaceCluster(c, w, namespace, child(child(at, 'clusters'), j))),
+      clusters: (w.clusters ?? []).flatMap((c, j) => ('removed' in c && c.removed === true ? []
+        : [toWorkspaceCluster(c as RawManagedCluster | RawAttachedCluster, w, namespace, child(child(at, 'clusters'), j))])),
+      removedClusters: (w.clusters ?? []).flatMap((c, j) => ('removed' in c && c.removed === true
+        ? [{ name: c.name, workspace: w.name, fieldPath: child(child(at, 'clusters'), j) }] : [])),
       fieldPath: at,
     };
   });
@@ -495,6 +558,7 @@ export function validateFleet(raw: unknown, fleetFile: string, problems: Problem
     },
     management,
     workspaces,
+    acknowledgedRemovals: s.acknowledgeRemovals ?? [],
   };
   checkFleet(fleet, problems);
   return problems.count === 0 ? fleet : undefined;

@@ -163,6 +163,18 @@ describe('refusing a bad fleet file', () => {
     ]);
   });
 
+  test('fails if clusters sharing a namespace share a node pool or control plane name', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'prod-west', provider: 'azure', kubernetesVersion: '1.21.6', controlPlane: { name: 'prod-east-control-plane' },
+      nodePools: [{ name: 'prod-east-md-0' }] });
+    expect(problems(f)).toEqual([
+      'fleet.yaml:31: spec.workspaces[0].clusters[1].controlPlane.name: control plane name "prod-east-control-plane" is also used by cluster "prod-east" in namespace "team-a"; '
+      + 'clusters sharing a namespace need distinct control plane names (DKP uses <cluster>-control-plane)',
+      'fleet.yaml:33: spec.workspaces[0].clusters[1].nodePools[0].name: node pool name "prod-east-md-0" is also used by cluster "prod-east" in namespace "team-a"; '
+      + 'clusters sharing a namespace need distinct node pool names (DKP uses <cluster>-<pool>)',
+    ]);
+  });
+
   test('fails if a workspace takes the management cluster\'s namespace', () => {
     const f = baseFleet();
     f.spec.workspaces[0].namespace = 'kommander';

@@ -1,0 +1,121 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { FleetError, formatProblem } from './spec/problems';
+import { guardRemovals, synthesize, synthToDist } from './synth';
+import { renderPlanMarkdown } from './plan/plan-markdown';
+
+const USAGE = `usage: dkp-fleet <command> [--json]
+
+commands:
+  synth          write dist/ from the fleet file, atomically (what \`npx cdk8s synth\` runs)
+  plan [--json]  print the plan without writing anything (--json: machine-readable)
+  check          exit 1 when the committed dist/ differs from what the fleet file synthesizes
+
+environment: FLEET (the fleet file, default fleet.yaml), FLEET_OUT (the output folder, default dist)
+`;
+
+export interface CliIo {
+  readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+const PROCESS_IO: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env };
+
+function refused(e: FleetError, fleetFile: string, outdir: string, io: CliIo): number {
+  const n = e.problems.length;
+  io.err(`dkp-fleet: ${fleetFile} was refused (${n} problem${n === 1 ? '' : 's'}); ${outdir}/ was not changed\n`);
+  for (const p of e.problems) io.err(`  ${formatProblem(p)}\n`);
+  return 1;
+}
+
+function synth(fleetFile: string, outdir: string, io: CliIo): number {
+  const result = synthToDist({ fleetFile, outdir });
+  const scratch = io.env.CDK8S_OUTDIR;
+  if (scratch !== undefined) {
+    // The cdk8s CLI requires its output folder to exist and lists the YAML it finds there.
+    fs.mkdirSync(scratch, { recursive: true });
+    fs.writeFileSync(path.join(scratch, 'dkp-fleet-synth.yaml'),
+      `# dkp-fleet wrote ${outdir}/ from ${fleetFile}; this scratch file only tells the cdk8s CLI that synthesis ran.\n`
+      + `fleet: ${result.plan.fleet.name}\nrelease: ${result.plan.release.version}\nlayers: ${result.plan.layers.length}\nfiles: ${result.files.length}\n`);
+  }
+  io.err(`dkp-fleet: wrote ${outdir}/ (${result.plan.layers.length} layers, ${result.files.length} files) from ${fleetFile}; read ${outdir}/PLAN.md\n`);
+  const readyOnly = result.document.layers.filter((l) => l.readyOnly).map((l) => l.name);
+  if (readyOnly.length > 0) {
+    io.err(`dkp-fleet: ready-only, not version-checked: ${readyOnly.slice(0, 8).join(', ')}${readyOnly.length > 8 ? `, and ${readyOnly.length - 8} more` : ''} `
+      + `(${outdir}/PLAN.md, "Notes")\n`);
+  }
+  return 0;
+}
+
+function plan(fleetFile: string, json: boolean, io: CliIo): number {
+  const result = synthesize({ fleetFile });
+  io.out(json ? `${JSON.stringify(result.document, null, 2)}\n` : renderPlanMarkdown(result.document));
+  return 0;
+}
+
+function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string, rel: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(d, e.name), r);
+      else out.set(r, fs.readFileSync(path.join(d, e.name), 'utf8'));
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir, '');
+  return out;
+}
+
+function check(fleetFile: string, outdir: string, io: CliIo): number {
+  const result = synthesize({ fleetFile });
+  guardRemovals(result, outdir);
+  const committed = readTree(outdir);
+  const wanted = new Map(result.files.map((f) => [f.path, f.content]));
+  const lines: string[] = [];
+  for (const [p, content] of wanted) {
+    const have = committed.get(p);
+    if (have === undefined) lines.push(`  missing:   ${outdir}/${p}`);
+    else if (have !== content) lines.push(`  differs:   ${outdir}/${p}`);
+  }
+  for (const p of committed.keys()) {
+    if (!wanted.has(p)) lines.push(`  stale:     ${outdir}/${p}`);
+  }
+  if (lines.length === 0) {
+    io.err(`dkp-fleet: ${outdir}/ is up to date with ${fleetFile} (${result.files.length} files)\n`);
+    return 0;
+  }
+  lines.sort((a, b) => a.slice(13).localeCompare(b.slice(13)));
+  io.err(`dkp-fleet: ${outdir}/ is not what ${fleetFile} synthesizes (${lines.length} file${lines.length === 1 ? '' : 's'}); `
+    + 'run `npx cdk8s synth --no-check-upgrade` and commit the result\n');
+  io.err(`${lines.join('\n')}\n`);
+  return 1;
+}
+
+/** Runs one command; returns the exit code. Never throws for bad input. */
+export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number {
+  const [command, ...rest] = argv;
+  const fleetFile = io.env.FLEET ?? 'fleet.yaml';
+  const outdir = io.env.FLEET_OUT ?? 'dist';
+  const unknown = rest.filter((a) => a !== '--json' || command !== 'plan');
+  if (command === undefined || !['synth', 'plan', 'check'].includes(command) || unknown.length > 0) {
+    io.err(command === '--help' || command === '-h' ? USAGE : `dkp-fleet: ${command === undefined ? 'no command given' : `unknown arguments: ${[command, ...rest].join(' ')}`}\n${USAGE}`);
+    return command === '--help' || command === '-h' ? 0 : 2;
+  }
+  try {
+    switch (command) {
+      case 'synth': return synth(fleetFile, outdir, io);
+      case 'plan': return plan(fleetFile, rest.includes('--json'), io);
+      default: return check(fleetFile, outdir, io);
+    }
+  } catch (e) {
+    if (e instanceof FleetError) return refused(e, fleetFile, outdir, io);
+    io.err(`dkp-fleet: internal error, ${outdir}/ was not changed: ${(e as Error).message}\n`);
+    if (io.env.DKP_FLEET_DEBUG) io.err(`${(e as Error).stack}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = runCli(process.argv.slice(2));
+}
