@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { FleetError, formatProblem } from './spec/problems';
 import { guardRemovals, synthesize, synthToDist } from './synth';
+import { terminalProgress } from './output/progress';
 import { renderPlanMarkdown } from './plan/plan-markdown';
 
 const USAGE = `usage: dkp-fleet <command> [--json]
@@ -18,9 +19,13 @@ export interface CliIo {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** stderr is an interactive terminal (progress is shown there, never in CI logs). @default false */
+  readonly terminal?: boolean;
 }
 
-const PROCESS_IO: CliIo = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env };
+const PROCESS_IO: CliIo = {
+  out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), env: process.env, terminal: process.stderr.isTTY === true && !process.env.CI,
+};
 
 function refused(e: FleetError, fleetFile: string, outdir: string, io: CliIo): number {
   const n = e.problems.length;
@@ -30,7 +35,13 @@ function refused(e: FleetError, fleetFile: string, outdir: string, io: CliIo): n
 }
 
 function synth(fleetFile: string, outdir: string, io: CliIo): number {
-  const result = synthToDist({ fleetFile, outdir });
+  const progress = io.terminal ? terminalProgress(io.err) : undefined;
+  let result;
+  try {
+    result = synthToDist({ fleetFile, outdir, progress });
+  } finally {
+    progress?.done();
+  }
   const scratch = io.env.CDK8S_OUTDIR;
   if (scratch !== undefined) {
     // The cdk8s CLI requires its output folder to exist and lists the YAML it finds there.

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
 import { distFiles, OutputFile } from './output/dist-files';
+import { Progress } from './output/progress';
 import { checkRemovals } from './output/removal-guard';
 import { writeAtomically } from './output/write-atomically';
 import { planDocument, PlanDocument } from './plan/plan-document';
@@ -14,6 +15,8 @@ import { FleetError, located, Problem } from './spec/problems';
 export interface SynthOptions {
   /** The fleet file. */
   readonly fleetFile: string;
+  /** Reports progress of the long steps. @default - nothing is reported */
+  readonly progress?: Progress;
 }
 
 export interface SynthResult {
@@ -41,9 +44,9 @@ export function synthesize(options: SynthOptions): SynthResult {
   try {
     const catalog = loadCatalog(loaded.fleet.catalogDir);
     const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
-    const rendered = renderPlan(plan);
+    const rendered = renderPlan(plan, options.progress);
     const document = planDocument(plan, rendered);
-    const files = [...distFiles(rendered.folders), { path: 'PLAN.md', content: renderPlanMarkdown(document) }]
+    const files = [...distFiles(rendered.folders, options.progress), { path: 'PLAN.md', content: renderPlanMarkdown(document) }]
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { loaded, plan, rendered, document, files };
   } catch (e) {
@@ -61,7 +64,7 @@ export function synthesize(options: SynthOptions): SynthResult {
 export function synthToDist(options: SynthOptions & { readonly outdir: string }): SynthResult {
   const result = synthesize(options);
   guardRemovals(result, options.outdir);
-  writeAtomically(path.resolve(options.outdir), result.files);
+  writeAtomically(path.resolve(options.outdir), result.files, options.progress);
   return result;
 }
 

@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
 import { RenderedFolder } from '../render/render-plan';
+import { NO_PROGRESS, Progress } from './progress';
 
 /** A file of the output, with its path relative to dist/ (always `/`-separated). */
 export interface OutputFile {
@@ -28,9 +29,10 @@ export function kustomizationFile(resources: readonly string[]): string {
  * Every output file: one per object, plus a `kustomization.yaml` per folder, so each folder
  * builds with `kubectl kustomize`. Sorted by path.
  */
-export function distFiles(folders: readonly RenderedFolder[]): OutputFile[] {
+export function distFiles(folders: readonly RenderedFolder[], progress: Progress = NO_PROGRESS): OutputFile[] {
   const files: OutputFile[] = [];
-  for (const f of folders) {
+  for (const [i, f] of folders.entries()) {
+    progress('serializing folders', i + 1, folders.length);
     for (const o of f.objects) {
       files.push({ path: `${f.name}/${o.file}`, content: toYaml(o.object) });
     }

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFile } from './dist-files';
+import { NO_PROGRESS, Progress } from './progress';
 
 const STAGING = '.dkp-fleet-staging-';
 const PREVIOUS = '.dkp-fleet-previous-';
@@ -14,7 +15,7 @@ const PREVIOUS = '.dkp-fleet-previous-';
  * rename fails the old folder is moved back. A run killed between the two renames leaves the
  * previous output in `.dkp-fleet-previous-*`, which the next run puts back before anything else.
  */
-export function writeAtomically(outdir: string, files: readonly OutputFile[]): void {
+export function writeAtomically(outdir: string, files: readonly OutputFile[], progress: Progress = NO_PROGRESS): void {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
@@ -22,7 +23,8 @@ export function writeAtomically(outdir: string, files: readonly OutputFile[]): v
   const staging = fs.mkdtempSync(path.join(parent, `${STAGING}${path.basename(target)}-`));
   try {
     const dirs = new Set<string>();
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
+      progress('writing files', i + 1, files.length);
       const d = path.dirname(f.path);
       if (!dirs.has(d)) {
         fs.mkdirSync(path.join(staging, d), { recursive: true });

@@ -2,6 +2,7 @@ import { ApiObject, App } from 'cdk8s';
 import { Plan } from '../planner/plan-fleet';
 import { FleetError, Problem } from '../spec/problems';
 import { assertPruneProtected } from './capi/capi-object';
+import { NO_PROGRESS, Progress } from '../output/progress';
 import { FleetChart, FLEET_FOLDER } from './fleet-chart';
 import { fluxProfile, FluxProfile } from './flux/flux-profile';
 import { HealthCheck, Layer } from '../planner/layer';
@@ -80,7 +81,7 @@ function objectsOf(chart: LayerChart | FleetChart): Record<string, any>[] {
  *
  * @throws FleetError when the reconciling Flux cannot run the plan
  */
-export function renderPlan(plan: Plan): Rendered {
+export function renderPlan(plan: Plan, progress: Progress = NO_PROGRESS): Rendered {
   const profile = fluxProfile(plan.fleet.flux, plan.currentRelease);
   const unsupported = checkFluxSupport(plan, profile);
   if (unsupported.length > 0) {
@@ -95,13 +96,17 @@ export function renderPlan(plan: Plan): Rendered {
     return [l.name, healthGate([...l.checks, jobCheck], profile, true)];
   }));
   const app = new App({ outdir: '.cdk8s.out' });
-  const layerCharts = plan.layers.map((layer) => new LayerChart(app, {
-    layer,
-    appDeploymentApiVersion: plan.release.kommander.appDeploymentApiVersion,
-    capiContract: plan.release.capiContract,
-    ssaMerge: profile.ssaMerge,
-    jobGate: jobGates.get(layer.name),
-  }));
+  const layerCharts: LayerChart[] = [];
+  for (const [i, layer] of plan.layers.entries()) {
+    progress('rendering layers', i + 1, plan.layers.length);
+    layerCharts.push(new LayerChart(app, {
+      layer,
+      appDeploymentApiVersion: plan.release.kommander.appDeploymentApiVersion,
+      capiContract: plan.release.capiContract,
+      ssaMerge: profile.ssaMerge,
+      jobGate: jobGates.get(layer.name),
+    }));
+  }
   const fleetChart = new FleetChart(app, { plan, profile, gates });
   // Validate once for the whole app (Chart.toJson would re-validate the app for every chart).
   const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
