@@ -100,6 +100,7 @@ function beforeMerge(plan: Plan, rendered: Rendered): string[] {
   }
   steps.push(`Push DKP ${plan.release.version}'s application definitions (kommander-applications ${plan.release.kommander.applicationsRef}) into Kommander's `
     + 'Git repository, as `dkp upgrade kommander` does (README, "The step no manifest can do"); mgmt-preflight waits for the new ClusterApps.');
+  steps.push(...plan.manualSteps);
   const providers = plan.layers.find((l) => l.kind === 'capi-providers')?.content.providers ?? [];
   const cms = providers.filter((p) => 'configMapLabel' in p.fetch);
   if (cms.length > 0) {

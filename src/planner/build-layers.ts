@@ -140,11 +140,12 @@ function draftLayers(input: BuildInput, problems: Problems): Draft[] {
     kind: 'kommander',
     scope: mgmtScope,
     target: mgmtTarget,
-    content: EMPTY_CONTENT,
+    content: appContent(apps.kommander),
     checks: kommanderHrs.map((h) => ({
       apiVersion: hrApi, kind: 'HelmRelease', name: h.name, namespace: MANAGEMENT_WORKSPACE_NAMESPACE, expect: { type: 'helm-release', chartVersion: h.version }, applied: false,
     })),
-    changes: [{ subject: 'Kommander (kommander app)', from: current?.kommander.appVersion, to: release.kommander.appVersion }],
+    changes: apps.kommander.length > 0 ? apps.kommander.map((a) => a.change)
+      : [{ subject: 'Kommander (kommander app)', from: current?.kommander.appVersion, to: release.kommander.appVersion, note: 'watched: moved by its ClusterApps' }],
     summary: `Kommander ${current ? `${current.kommander.appVersion} -> ` : ''}${release.kommander.appVersion}`
       + `${release.kommander.chartVersion ? ` (chart ${release.kommander.chartVersion})` : ''}`,
     after: ['mgmt-preflight'],

@@ -1,4 +1,5 @@
 import * as semver from 'semver';
+import { appFate } from '../catalog/app-history';
 import { Release } from '../catalog/release';
 import { CatalogAppRef, CustomApp, Fleet, MANAGEMENT_WORKSPACE_NAMESPACE, PlatformAppRef, Workspace } from '../spec/fleet-spec';
 import { child, Problems, show } from '../spec/problems';
@@ -29,6 +30,8 @@ export interface ScopeApps {
 }
 
 export interface AppsPlan {
+  /** Kommander's own AppDeployments (spec.kommander.appDeployments). */
+  readonly kommander: readonly PlannedApp[];
   readonly management: ScopeApps;
   readonly workspaces: ReadonlyMap<string, ScopeApps>;
 }
@@ -46,38 +49,55 @@ function clusterVersions(name: string, current: string, move: KubernetesMove | u
 function platformApps(
   refs: readonly PlatformAppRef[] | undefined,
   defaults: readonly string[] | undefined,
-  at: string,
+  listAt: string,
   namespace: string,
   release: Release,
   current: Release | undefined,
   problems: Problems,
 ): PlannedApp[] {
-  let list: readonly PlatformAppRef[];
+  // Where a problem with an app is reported: its entry, or the list's field for a release default.
+  let list: { readonly ref: PlatformAppRef; readonly at: string }[];
   if (refs !== undefined) {
-    list = refs;
+    list = refs.map((ref) => ({ ref, at: child(ref.fieldPath, 'name') }));
   } else if (defaults !== undefined) {
-    list = defaults.map((name) => ({ name, fieldPath: at }));
+    list = defaults.map((name) => ({ ref: { name, fieldPath: listAt }, at: listAt }));
   } else {
-    problems.add(at, `required: release ${release.version} does not record which platform apps run here by default (unknown); `
+    problems.add(listAt, `required: release ${release.version} does not record which platform apps run here by default (unknown); `
       + 'list the platform apps enabled on this cluster');
     return [];
   }
   const out: PlannedApp[] = [];
-  for (const ref of list) {
+  for (const { ref, at } of list) {
     const app = release.platformApps[ref.name];
+    const fate = appFate(ref.name, release);
+    if (fate.replaced) {
+      problems.add(at, `${show(ref.name)} is not a platform app of release ${release.version}: it was replaced by ${show(fate.replaced.by)} in ${fate.replaced.since} `
+        + `(${fate.replaced.source}); list ${show(fate.replaced.by)} instead`);
+      continue;
+    }
+    if (fate.retired) {
+      problems.add(at, `${show(ref.name)} must not be deployed as a platform app from DKP ${fate.retired.since}: ${fate.retired.step} (${fate.retired.source}); `
+        + 'remove it from this list');
+      continue;
+    }
     if (app === undefined) {
       const hint = suggest(ref.name, Object.keys(release.platformApps));
-      problems.add(ref.fieldPath === at ? at : child(ref.fieldPath, 'name'), `${show(ref.name)} is not a platform app of release ${release.version}`
+      problems.add(at, `${show(ref.name)} is not a platform app of release ${release.version}`
         + `${hint ? ` (did you mean "${hint}"?)` : ''}; its platform apps are listed in ${release.source}`);
       continue;
     }
-    const from = current?.platformApps[ref.name]?.version;
+    const was = current?.platformApps[ref.name];
+    const from = was?.version;
+    const notes = [
+      ...(was !== undefined && was.type !== app.type ? [`type ${was.type} -> ${app.type}`] : []),
+      ...(app.helmReleases === undefined || app.helmReleases.length === 0 ? ['no HelmRelease to check'] : []),
+    ];
     out.push({
       deployment: {
         name: ref.name, namespace, appRef: { kind: 'ClusterApp', name: `${ref.name}-${app.version}` }, configOverrides: ref.configOverrides,
       },
       helmReleases: (app.helmReleases ?? []).map((h) => ({ name: h.name, namespace, chartVersion: h.version })),
-      change: { subject: `AppDeployment ${namespace}/${ref.name}`, from, to: app.version },
+      change: { subject: `AppDeployment ${namespace}/${ref.name}`, from, to: app.version, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) },
     });
   }
   return out;
@@ -198,5 +218,7 @@ export function planApps(fleet: Fleet, release: Release, current: Release | unde
     catalog: catalogApps([{ namespace: MANAGEMENT_WORKSPACE_NAMESPACE, catalog: m.catalogApps, custom: m.customApps, clusters: mgmtClusters }], release, problems),
   };
   const workspaces = new Map(fleet.workspaces.map((w) => [w.name, workspaceApps(w, moves, release, current, problems)]));
-  return { management, workspaces };
+  const kommander = fleet.kommanderAppDeployments.length === 0 ? []
+    : platformApps(fleet.kommanderAppDeployments, undefined, 'spec.kommander.appDeployments', MANAGEMENT_WORKSPACE_NAMESPACE, release, current, problems);
+  return { kommander, management, workspaces };
 }

@@ -9,7 +9,7 @@ import { Layer } from './layer';
 import { planApps } from './plan-apps';
 import { planKonvoy } from './plan-konvoy';
 import { resolveKubernetes } from './resolve-kubernetes';
-import { planNotes } from './plan-notes';
+import { manualSteps, planNotes } from './plan-notes';
 import { resolveReleases } from './resolve-releases';
 
 /** Everything the renderer needs: the layers in the order Flux will run them. */
@@ -21,6 +21,8 @@ export interface Plan {
   readonly layers: readonly Layer[];
   /** What a reviewer should weigh: inferred facts the plan rests on, steps dkp-fleet leaves to people. */
   readonly notes: readonly string[];
+  /** Documented steps people do before merging (beyond the ones every upgrade has). */
+  readonly manualSteps: readonly string[];
 }
 
 /**
@@ -49,5 +51,5 @@ export function planFleet(fleet: Fleet, catalog: ReleaseCatalog, addonSources: A
   if (violations.length > 0) {
     throw new Error(`internal: the planned layers break the ordering guarantees:\n  ${violations.join('\n  ')}`);
   }
-  return { fleet, release: target, currentRelease: current, layers, notes: planNotes(fleet, target, current, layers) };
+  return { fleet, release: target, currentRelease: current, layers, notes: planNotes(fleet, target, current, layers), manualSteps: manualSteps(target, current) };
 }

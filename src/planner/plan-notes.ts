@@ -1,3 +1,4 @@
+import { REPLACED_APPS, retirementsCrossed } from '../catalog/app-history';
 import { Release } from '../catalog/release';
 import { Fleet, managedClusters } from '../spec/fleet-spec';
 import { minorOf } from '../spec/formats';
@@ -7,6 +8,12 @@ import { Layer } from './layer';
  * Notes for the reviewer: facts the plan rests on that are inferred rather than read in a
  * source, and steps the upgrade needs that dkp-fleet leaves to people.
  */
+/** Documented steps for people, before merging: apps an upgrade retires. */
+export function manualSteps(release: Release, current: Release | undefined): string[] {
+  if (current === undefined) return [];
+  return retirementsCrossed(current.version, release.version).map((r) => `${r.step} (${r.source}).`);
+}
+
 export function planNotes(fleet: Fleet, release: Release, current: Release | undefined, layers: readonly Layer[]): string[] {
   const notes: string[] = [];
   const minor = minorOf(release.version);
@@ -30,6 +37,16 @@ export function planNotes(fleet: Fleet, release: Release, current: Release | und
   if (konvoy && proxies.some((p) => clusters.find((c) => c.name === p.cluster)?.provider === 'vsphere')) {
     notes.push('The vSphere core addon set (Calico, vSphere CSI and CPI from the VMware Technical Marketing charts, node and GPU feature discovery) is inferred '
       + 'from the DKP 2.2 image list.');
+  }
+  if (current !== undefined) {
+    const gone = Object.keys(current.platformApps).filter((a) => release.platformApps[a] === undefined).sort();
+    if (gone.length > 0) {
+      const by = (a: string) => REPLACED_APPS.find((r) => r.app === a)?.by;
+      notes.push(`Not in DKP ${release.version} (were in ${current.version}): ${gone.map((a) => (by(a) ? `${a} (replaced by ${by(a)})` : a)).join(', ')}. `
+        + 'dkp-fleet writes no AppDeployment for them and leaves any existing one as it is.');
+    }
+    const added = Object.keys(release.platformApps).filter((a) => current.platformApps[a] === undefined).sort();
+    if (added.length > 0) notes.push(`New in DKP ${release.version}: ${added.join(', ')}.`);
   }
   const removed = fleet.workspaces.flatMap((w) => w.removedClusters.map((c) => c.name));
   const removedPools = clusters.flatMap((c) => c.nodePools.filter((p) => p.removed).map((p) => `${c.name}/${p.name}`));

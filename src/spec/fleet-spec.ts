@@ -231,6 +231,12 @@ export interface Fleet {
   /** Absolute path of the folder of extra release files. @default - built-in catalog only */
   readonly catalogDir?: string;
   readonly konvoy: KonvoySettings;
+  /**
+   * Kommander's own apps (e.g. kommander, kommander-appmanagement) to move with AppDeployments in
+   * `mgmt-kommander`. That Kommander deploys them through AppDeployments in 2.1–2.3 is
+   * inferred, not documented. @default - none: the layer only watches Kommander's HelmReleases
+   */
+  readonly kommanderAppDeployments: readonly PlatformAppRef[];
   readonly flux: FluxSettings;
   readonly preflight: Preflight;
   readonly management: ManagementCluster;

@@ -112,6 +112,7 @@ interface RawFleet {
     readonly currentRelease?: string;
     readonly catalog?: string;
     readonly konvoy?: RawKonvoy;
+    readonly kommander?: { readonly appDeployments?: RawAppRef[] };
     readonly flux?: RawFlux;
     readonly preflight?: { readonly veleroBackup?: { readonly name: string; readonly namespace?: string } };
     readonly management: RawManagement;
@@ -309,6 +310,7 @@ const fleetSchema = object<RawFleet>({
         values: optional(folder()),
       })),
     })),
+    kommander: optional(object({ appDeployments: optional(apps.platformApps()) })),
     flux: optional(fluxSchema),
     preflight: optional(object({ veleroBackup: optional(object({ name: required(dnsSubdomain()), namespace: optional(name()) })) })),
     management: required(konvoyCluster(managementSchema)),
@@ -434,7 +436,7 @@ function checkFleet(fleet: Fleet, problems: Problems): void {
     }
   }
   const m = fleet.management;
-  checkAppLists(m.platformApps ?? [], m.catalogApps, m.customApps, problems);
+  checkAppLists([...(m.platformApps ?? []), ...fleet.kommanderAppDeployments], m.catalogApps, m.customApps, problems);
   checkUnique(m.nodePools, (p) => p.name, (p) => child(p.fieldPath, 'name'), 'node pool name', problems);
   // KubeadmControlPlanes and MachineDeployments are namespaced objects: clusters sharing a
   // namespace cannot share their names (DKP names them <cluster>-control-plane, <cluster>-<pool>).
@@ -532,6 +534,7 @@ export function validateFleet(raw: unknown, fleetFile: string, problems: Problem
     release: s.release,
     currentRelease: s.currentRelease,
     catalogDir: s.catalog === undefined ? undefined : path.resolve(path.dirname(fleetFile), s.catalog),
+    kommanderAppDeployments: toPlatformApps(s.kommander?.appDeployments, 'spec.kommander.appDeployments') ?? [],
     konvoy: {
       enabled: s.konvoy?.enabled ?? true,
       providerComponents: s.konvoy?.providerComponents ?? 'url',
