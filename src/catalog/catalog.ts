@@ -2,26 +2,41 @@ import * as semver from 'semver';
 import { minorOf } from '../spec/formats';
 import { Release } from './release';
 
+/** A release, or how to load it when first asked for (built-in files are parsed on demand). */
+export type ReleaseSource = Release | (() => Release);
+
 /** The releases dkp-fleet knows, with the questions the planner asks of them. */
 export class ReleaseCatalog {
-  private readonly byVersion: ReadonlyMap<string, Release>;
+  private readonly sources: Map<string, ReleaseSource>;
 
-  public constructor(releases: readonly Release[]) {
-    this.byVersion = new Map([...releases].sort((a, b) => semver.compare(a.version, b.version)).map((r) => [r.version, r]));
+  /** @param releases releases by version; a function is called once, when the release is first needed */
+  public constructor(releases: readonly Release[] | ReadonlyMap<string, ReleaseSource>) {
+    const entries: [string, ReleaseSource][] = Array.isArray(releases)
+      ? (releases as readonly Release[]).map((r) => [r.version, r])
+      : [...(releases as ReadonlyMap<string, ReleaseSource>).entries()];
+    this.sources = new Map(entries.sort(([a], [b]) => semver.compare(a, b)));
   }
 
   /** Every known release version, oldest first. */
   public get versions(): string[] {
-    return [...this.byVersion.keys()];
+    return [...this.sources.keys()];
   }
 
   public get(version: string): Release | undefined {
-    return this.byVersion.get(version);
+    const s = this.sources.get(version);
+    if (typeof s !== 'function') return s;
+    const release = s();
+    this.sources.set(version, release);
+    return release;
+  }
+
+  private get byVersion(): ReadonlyMap<string, Release> {
+    return new Map(this.versions.map((v) => [v, this.get(v)!]));
   }
 
   /** Can `to` be upgraded to directly from `from`? */
   public canUpgrade(from: string, to: string): boolean {
-    const r = this.byVersion.get(to);
+    const r = this.get(to);
     return r !== undefined && semver.satisfies(from, r.upgradeFrom);
   }
 

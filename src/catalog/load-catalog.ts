@@ -6,7 +6,7 @@ import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange }
 import { FleetError, located, Problem, Problems, show } from '../spec/problems';
 import { INVALID, list, object, oneOf, optional, record, required, string, Validator } from '../spec/schema';
 import { MAX_INPUT_BYTES, parseYaml } from '../spec/yaml-source';
-import { ReleaseCatalog } from './catalog';
+import { ReleaseCatalog, ReleaseSource } from './catalog';
 import { AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release } from './release';
 
 /** Folder of the built-in release files. */
@@ -163,10 +163,17 @@ function releaseFiles(dir: string): string[] {
  */
 export function loadCatalog(userDir?: string, builtInDir: string = BUILT_IN_RELEASES): ReleaseCatalog {
   const problems: Problem[] = [];
-  const releases = new Map<string, Release>();
+  const releases = new Map<string, ReleaseSource>();
+  // Built-in releases are parsed when first needed (a synthesis uses two or three of them); the
+  // tests validate every one. User files are validated here, all of them.
   for (const file of releaseFiles(builtInDir)) {
-    const r = loadReleaseFile(file, problems);
-    if (r) releases.set(r.version, r);
+    const version = path.basename(file, path.extname(file));
+    releases.set(version, () => {
+      const found: Problem[] = [];
+      const r = loadReleaseFile(file, found);
+      if (r === undefined) throw new FleetError(found); // loadReleaseFile also checks the file name
+      return r;
+    });
   }
   if (userDir !== undefined) {
     let files: string[] = [];
@@ -184,5 +191,5 @@ export function loadCatalog(userDir?: string, builtInDir: string = BUILT_IN_RELE
   if (problems.length > 0) {
     throw new FleetError(problems);
   }
-  return new ReleaseCatalog([...releases.values()]);
+  return new ReleaseCatalog(releases);
 }

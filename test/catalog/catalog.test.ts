@@ -1,11 +1,27 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { BUILT_IN_RELEASES, loadCatalog } from '../../src/catalog/load-catalog';
+import { BUILT_IN_RELEASES, loadCatalog, loadReleaseFile } from '../../src/catalog/load-catalog';
+import { Problem } from '../../src/spec/problems';
 import { problemsOf, tempDir } from '../helpers';
 
 const catalog = loadCatalog();
 
 describe('the built-in release catalog', () => {
+  // synth parses built-in files only when it needs them, so every one is validated here
+  test.each(fs.readdirSync(BUILT_IN_RELEASES).filter((f) => f.endsWith('.yaml')))('%s is a valid release file named after its version', (f) => {
+    const problems: Problem[] = [];
+    const r = loadReleaseFile(path.join(BUILT_IN_RELEASES, f), problems);
+    expect(problems).toEqual([]);
+    expect(r!.version).toBe(f.replace(/\.yaml$/, ''));
+  });
+
+  test('fails if a built-in release file is invalid, when the release is first used', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, '2.2.0.yaml'), fs.readFileSync(path.join(BUILT_IN_RELEASES, '2.2.0.yaml'), 'utf8').replace(/^version: .*$/m, 'version: 2.2.1'));
+    const lazy = loadCatalog(undefined, dir);
+    expect(problemsOf(() => lazy.get('2.2.0'))).toEqual([expect.stringMatching(/2\.2\.0\.yaml:11: version: "2\.2\.1" does not match the file name; name the file 2\.2\.1\.yaml$/)]);
+  });
+
   test('holds every patch release from 2.1.0 to 2.4.2', () => {
     expect(catalog.versions).toEqual([
       '2.1.0', '2.1.1', '2.1.2', '2.1.3', '2.1.4', '2.1.5', '2.2.0', '2.2.1', '2.2.2', '2.2.3',

@@ -1,0 +1,53 @@
+import * as path from 'path';
+import * as fc from 'fast-check';
+import * as YAML from 'yaml';
+import { FastYaml, YAML_OPTIONS } from '../../src/output/fast-yaml';
+import { synthesize } from '../../src/synth';
+import { ROOT } from '../helpers';
+
+const FLEETS = ['fleet.yaml', ...['clusterclass', 'kommander-mode', 'single-management', 'two-workspaces-waves'].map((e) => `examples/${e}.yaml`)];
+
+describe('FastYaml', () => {
+  test.each(FLEETS)('writes every object of %s exactly as yaml does', (f) => {
+    const { rendered } = synthesize({ fleetFile: path.join(ROOT, f) });
+    const fast = new FastYaml();
+    let count = 0;
+    for (const folder of rendered.folders) {
+      for (const o of folder.objects) {
+        expect(fast.stringify(o.object)).toBe(YAML.stringify(o.object, YAML_OPTIONS));
+        count++;
+      }
+    }
+    expect(count).toBeGreaterThan(10);
+  });
+
+  test('writes YAML 1.1 keywords, numbers-as-strings and odd strings exactly as yaml does', () => {
+    const fast = new FastYaml();
+    const tricky = ['on', 'Yes', 'NO', 'off', 'null', '~', '', ' ', '1.20', '0755', '1e3', '0x1F', 'v1.2.3', '2.2.0', 'a: b', '#x', '- x',
+      '*alias', '&anchor', '!tag', '%dir', '@at', '`tick', '"q"', "'q'", 'a #b', 'trailing ', ' leading', 'multi\nline', 'tab\there',
+      'ünïcode', '{x}', '[x]', 'x,y', '?', ':', '|', '>', '.inf', '-.inf', '.nan', '2026-11-23', '12:30', '=', '<<'];
+    for (const s of tricky) {
+      const doc = { [`k`]: s, list: [s, { name: s, value: s }], nested: { deep: { v: s } } };
+      expect(fast.stringify(doc)).toBe(YAML.stringify(doc, YAML_OPTIONS));
+    }
+    for (const v of [0, -1, 42, 2 ** 53, 1.5, -0, NaN, Infinity, true, false, null]) {
+      const doc = { v, l: [v], m: { v } };
+      expect(fast.stringify(doc)).toBe(YAML.stringify(doc, YAML_OPTIONS));
+    }
+    for (const k of ['on', '1', 'a b', 'a:b', '', 'ünï']) {
+      const doc = { [k]: 'x', m: { [k]: [{ [k]: 1 }] } };
+      expect(fast.stringify(doc)).toBe(YAML.stringify(doc, YAML_OPTIONS));
+    }
+  });
+
+  test('agrees with yaml on generated documents', () => {
+    const text = fc.oneof(fc.string(), fc.constantFrom('on', 'yes', '1.21', 'a-b', 'x/y', ' ', '', '\n', 'a: b', '- c'));
+    const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.double());
+    const { doc } = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 3 }), tie('doc')),
+      doc: fc.dictionary(text, tie('value'), { maxKeys: 4 }),
+    }));
+    const fast = new FastYaml();
+    fc.assert(fc.property(doc, (d) => fast.stringify(d) === YAML.stringify(d, YAML_OPTIONS)), { seed: 20261123, numRuns: 2000 });
+  });
+});
