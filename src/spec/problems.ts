@@ -15,10 +15,10 @@ export interface Problem {
   readonly line?: number;
 }
 
-/** `fleet.yaml:12: spec.release: "9.9.9" is not a known release; ...` */
+/** `fleet.yaml:12: spec.release: "9.9.9" is not a known release; ...` (the document itself: `(document)`) */
 export function formatProblem(p: Problem): string {
   const where = p.file === undefined ? '' : `${p.file}${p.line === undefined ? '' : `:${p.line}`}: `;
-  return `${where}${p.path}: ${p.message}`;
+  return `${where}${p.path === '' ? '(document)' : p.path}: ${p.message}`;
 }
 
 /**
@@ -91,6 +91,8 @@ export function show(value: unknown): string {
   let text: string;
   if (value === undefined) {
     text = 'nothing';
+  } else if (typeof value === 'number' && !Number.isFinite(value)) {
+    text = String(value); // JSON would say null
   } else {
     try {
       text = JSON.stringify(value) ?? String(value);

@@ -14,3 +14,15 @@ describe('hostile values in a fleet file', () => {
     ]);
   });
 });
+
+describe('messages about odd values', () => {
+  test('fails if a number is infinite, saying so rather than "null"', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters[0].wave = Infinity;
+    expect(problems(f)).toEqual(['fleet.yaml:25: spec.workspaces[0].clusters[0].wave: expected a whole number from 1 to 1000, got a number (Infinity)']);
+  });
+
+  test('fails if the document is not a mapping, naming the document rather than an empty path', () => {
+    expect(problemsOf(() => parseFleet('- a\n- b\n', 'fleet.yaml'))).toEqual(['fleet.yaml:1: (document): expected a mapping, got a list']);
+  });
+});
