@@ -26,3 +26,27 @@ describe('messages about odd values', () => {
     expect(problemsOf(() => parseFleet('- a\n- b\n', 'fleet.yaml'))).toEqual(['fleet.yaml:1: (document): expected a mapping, got a list']);
   });
 });
+
+describe('inputs built to exhaust memory or the stack', () => {
+  const text = (s: string) => problemsOf(() => parseFleet(s, 'fleet.yaml'));
+
+  test('fails if the file holds more YAML values than a fleet needs, before the parser builds them', () => {
+    const start = Date.now();
+    expect(text(`apiVersion: dkp-fleet/v1alpha1\nspec:\n  workspaces: [${'1,'.repeat(600000)}1]\n`)).toEqual([
+      'fleet.yaml: (document): holds more than 500000 YAML values; at most 500000 are accepted (a 5,000-cluster fleet has about 100,000)',
+    ]);
+    expect(text(`spec:\n  workspaces:\n${'    - {name: x}\n'.repeat(200000)}`)).toEqual([
+      'fleet.yaml: (document): holds more than 500000 YAML values; at most 500000 are accepted (a 5,000-cluster fleet has about 100,000)',
+    ]);
+    expect(Date.now() - start).toBeLessThan(10000);
+  });
+
+  test('fails if collections nest deeper than the parser can recurse, without a stack-dependent line', () => {
+    const deep = [
+      `a: ${'['.repeat(20000)}${']'.repeat(20000)}\n`,
+      `a: ${'{a: '.repeat(20000)}1${'}'.repeat(20000)}\n`,
+      `${Array.from({ length: 5000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`,
+    ];
+    for (const d of deep) expect(text(d)).toEqual(['fleet.yaml: (document): nests collections too deeply to be read; a fleet file needs a few levels only']);
+  });
+});
