@@ -50,3 +50,24 @@ describe('inputs built to exhaust memory or the stack', () => {
     for (const d of deep) expect(text(d)).toEqual(['fleet.yaml: (document): nests collections too deeply to be read; a fleet file needs a few levels only']);
   });
 });
+
+describe('user strings in messages', () => {
+  test('fails if keys carry terminal escapes, newlines, bidi overrides or C1 controls, printing them escaped', () => {
+    // The first key holds '[', which the line locator reads as an index: it names the line of metadata.
+    const keys = ['"\\e[2J\\e[31mevil"', '"a\\nb"', '"a\\u202Eb"', '"a\\x9bb"', '"a\\x7fb"'];
+    const text = `apiVersion: dkp-fleet/v1alpha1\nkind: Fleet\nmetadata:\n  name: x\n${keys.map((k) => `  ${k}: 1\n`).join('')}`;
+    expect(problemsOf(() => parseFleet(text, 'fleet.yaml')).filter((p) => p.includes('metadata.'))).toEqual([
+      'fleet.yaml:3: metadata.\\u001b[2J\\u001b[31mevil: unknown field; allowed fields: name',
+      'fleet.yaml:6: metadata.a\\u000ab: unknown field; allowed fields: name',
+      'fleet.yaml:7: metadata.a\\u202eb: unknown field; allowed fields: name',
+      'fleet.yaml:8: metadata.a\\u009bb: unknown field; allowed fields: name',
+      'fleet.yaml:9: metadata.a\\u007fb: unknown field; allowed fields: name',
+    ]);
+  });
+
+  test('fails if a key is huge, cutting the path it names', () => {
+    const text = `apiVersion: dkp-fleet/v1alpha1\nkind: Fleet\nmetadata:\n  name: x\n  ? ${'k'.repeat(100000)}\n  : 1\n`;
+    const [p] = problemsOf(() => parseFleet(text, 'fleet.yaml')).filter((x) => x.includes('metadata.'));
+    expect(p).toBe(`fleet.yaml:5: metadata.${'k'.repeat(188)}...: unknown field; allowed fields: name`);
+  });
+});
