@@ -39,6 +39,11 @@ interface ClusterVersions {
   readonly versions: readonly string[];
 }
 
+/** `record[key]` when the record has it as its own field: app names must not reach Object.prototype (`constructor`). */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 function clusterVersions(name: string, current: string, move: KubernetesMove | undefined): ClusterVersions {
   return { cluster: name, versions: [...new Set([current, move?.target ?? current])] };
 }
@@ -64,14 +69,14 @@ function platformApps(
   }
   const out: PlannedApp[] = [];
   for (const ref of list) {
-    const app = release.platformApps[ref.name];
+    const app = own(release.platformApps, ref.name);
     if (app === undefined) {
       const hint = suggest(ref.name, Object.keys(release.platformApps));
       problems.add(ref.fieldPath === at ? at : child(ref.fieldPath, 'name'), `${show(ref.name)} is not a platform app of release ${release.version}`
         + `${hint ? ` (did you mean "${hint}"?)` : ''}; its platform apps are listed in ${release.source}`);
       continue;
     }
-    const from = current?.platformApps[ref.name]?.version;
+    const from = own(current?.platformApps, ref.name)?.version;
     out.push({
       deployment: {
         name: ref.name, namespace, appRef: { kind: 'ClusterApp', name: `${ref.name}-${app.version}` }, configOverrides: ref.configOverrides,
@@ -84,7 +89,7 @@ function platformApps(
 }
 
 function catalogApp(ref: CatalogAppRef, namespace: string, clusters: readonly ClusterVersions[], release: Release, problems: Problems): PlannedApp | undefined {
-  const versions = release.catalogApps[ref.name];
+  const versions = own(release.catalogApps, ref.name);
   if (versions === undefined) {
     const hint = suggest(ref.name, Object.keys(release.catalogApps));
     problems.add(child(ref.fieldPath, 'name'), `${show(ref.name)} is not a catalog app of release ${release.version}${hint ? ` (did you mean "${hint}"?)` : ''}; `

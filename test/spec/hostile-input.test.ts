@@ -71,3 +71,17 @@ describe('user strings in messages', () => {
     expect(p).toBe(`fleet.yaml:5: metadata.${'k'.repeat(188)}...: unknown field; allowed fields: name`);
   });
 });
+
+describe('app names that are also JavaScript object members', () => {
+  test('fails if an app is named "constructor": not an app of the release (it was an internal error or an AppDeployment of "constructor-undefined")', () => {
+    const { loadCatalog } = require('../../src/catalog/load-catalog');
+    const { planFleet } = require('../../src/planner/plan-fleet');
+    const f = baseFleet();
+    f.spec.management.platformApps = ['constructor'];
+    f.spec.workspaces[0].catalogApps = ['constructor'];
+    expect(problemsOf(() => planFleet(parseFleet(toYaml(f), 'fleet.yaml').fleet, loadCatalog()))).toEqual([
+      expect.stringMatching(/^spec\.management\.platformApps\[0\]\.name: "constructor" is not a platform app of release 2\.2\.1; its platform apps are listed in .*2\.2\.1\.yaml$/),
+      'spec.workspaces[0].catalogApps[0].name: "constructor" is not a catalog app of release 2.2.1; catalog apps: kafka-operator, spark-operator, zookeeper-operator',
+    ]);
+  });
+});
