@@ -55,7 +55,9 @@ function reachabilityViolations(layers: readonly LayerNode[]): string[] {
   const mustFollow = (later: string[], earlier: string[], rule: string) => {
     for (const l of later) for (const e of earlier) if (l !== e && !up.get(l)!.has(e)) violations.push(`${l} does not follow ${e} (${rule})`);
   };
-  // Every Konvoy layer of a managed cluster follows every management layer.
+  // Every Konvoy layer of a managed cluster follows every management layer. (Its app checks,
+  // cluster-<c>-platform-apps and -catalog-apps, run before mgmt-capi-providers by design:
+  // apps move before any Kubernetes, so they cannot follow the management cluster's Konvoy layers.)
   const managedKonvoy = names.filter((n) => /^cluster-.+-(core-addons|control-plane|node-pools|kubernetes)$/.test(n));
   mustFollow(managedKonvoy, names.filter((n) => n.startsWith('mgmt-')), 'managed after management');
   // Every Kubernetes version layer follows every app layer.
