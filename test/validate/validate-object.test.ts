@@ -231,6 +231,31 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
     expect(v().validate(k).errors).toEqual([]);
   });
 
+  test('accepts the objects the next layers write: providers, HelmChartProxy, ClusterResourceSet and its ConfigMap', () => {
+    const capi = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+    const objects = [
+      { apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'CoreProvider', metadata: { name: 'cluster-api', namespace: 'capi-system', annotations: capi },
+        spec: { version: 'v1.1.3-d2iq.4', fetchConfig: { url: 'https://github.com/mesosphere/cluster-api/releases/v1.1.3-d2iq.4/core-components.yaml' } } },
+      { apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'InfrastructureProvider', metadata: { name: 'aws', namespace: 'capa-system', annotations: capi },
+        spec: { version: 'v1.4.1', fetchConfig: { url: 'https://github.com/kubernetes-sigs/cluster-api-provider-aws/releases/v1.4.1/infrastructure-components.yaml' } } },
+      { apiVersion: 'addons.cluster.x-k8s.io/v1alpha1', kind: 'HelmChartProxy', metadata: { name: 'calico-mgmt', namespace: 'default', annotations: capi },
+        spec: { clusterSelector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'mgmt' } }, repoURL: 'https://docs.tigera.io/calico/charts', chartName: 'tigera-operator',
+          version: 'v3.22.1', namespace: 'tigera-operator', releaseName: 'calico', valuesTemplate: 'installation:\n  cni: {type: Calico}\n' } },
+      { apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet', metadata: { name: 'calico-cni-installation-mgmt', namespace: 'default', annotations: capi },
+        spec: { clusterSelector: { matchLabels: { 'konvoy.d2iq.io/cni': 'calico' } }, resources: [{ kind: 'ConfigMap', name: 'calico-cni-installation-mgmt' }], strategy: 'ApplyOnce' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-cni-installation-mgmt', namespace: 'default', annotations: capi }, data: { 'custom-resources.yaml': 'kind: Installation\n' } },
+    ];
+    for (const o of objects) expect([o.kind, lines(v(), o)]).toEqual([o.kind, []]);
+    const hcp = objects[2] as any;
+    expect(lines(v(), { ...hcp, spec: { ...hcp.spec, chartName: undefined, valuesTemplate: { cni: 'calico' } } })).toEqual([
+      'spec.chartName: required field is missing', 'spec.valuesTemplate: expected string, got object',
+    ]);
+    const crs = objects[3] as any;
+    expect(lines(v(), { ...crs, spec: { ...crs.spec, resources: [{ kind: 'Deployment', name: 'x' }] } })).toEqual([
+      'spec.resources[0].kind: "Deployment" is not allowed; allowed values: "Secret", "ConfigMap"',
+    ]);
+  });
+
   test('fails if the kind is unknown', () => {
     expect(lines(v(), { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomisation', metadata: { name: 'x' } }))
       .toEqual(['no schema for kustomize.toolkit.fluxcd.io/v1/Kustomisation']);
