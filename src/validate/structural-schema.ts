@@ -14,8 +14,9 @@
  * - `nullable: true` accepts null;
  * - OpenAPI 3.0 boolean `exclusiveMinimum`/`exclusiveMaximum` become draft-07 numbers.
  *
- * Not checked: `format` (the API server is lenient with most formats too), `x-kubernetes-validations`
- * (CEL rules), `x-kubernetes-list-type`/`-list-map-keys` uniqueness. Value validations inside
+ * Not checked here: `format` (the API server is lenient with most formats too),
+ * `x-kubernetes-list-type`/`-list-map-keys` uniqueness, and `x-kubernetes-validations` (CEL
+ * rules: cel-rules.ts runs them). Value validations inside
  * `anyOf`/`allOf`/`oneOf`/`not` are kept, but never closed: in a structural schema they may
  * not declare types or fields of their own.
  */

@@ -1,5 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { show } from '../spec/problems';
+import { checkRules } from './cel-rules';
 import { suggest } from '../spec/schema';
 import { objectMetaSchema } from './object-meta';
 import { SchemaEntry, SchemaRegistry } from './schema-registry';
@@ -165,6 +166,16 @@ export class ObjectValidator {
     const partial = isPartial(obj);
     if (partial) notes.push(`${entry.apiVersion} ${entry.kind}: partial object (${SSA_ANNOTATION}: ${obj.metadata.annotations[SSA_ANNOTATION]}): required fields not enforced`);
     const validate = this.compile(entry, partial);
-    return { errors: validate(obj) ? [] : describe(validate.errors ?? []), notes };
+    if (!validate(obj)) {
+      return { errors: describe(validate.errors ?? []), notes };
+    }
+    // CEL rules run on whole objects only: on a partial one they would see none of the fields
+    // it leaves to their owners; the API server runs them on the merged object.
+    if (partial) {
+      return { errors: [], notes };
+    }
+    const rules = checkRules(entry.schema, obj);
+    for (const u of rules.unevaluated) notes.push(`${entry.apiVersion} ${entry.kind}: ${u.path === '' ? '' : `${u.path}: `}${u.message}`);
+    return { errors: rules.errors, notes };
   }
 }

@@ -256,6 +256,21 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
     ]);
   });
 
+  test('fails if an object breaks a CEL rule of its CRD (x-kubernetes-validations)', () => {
+    const k = kustomization();
+    k.spec.kubeConfig.configMapRef = { name: 'mgmt-kubeconfig' };
+    expect(lines(v(), k)).toEqual([
+      'spec.kubeConfig: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified (rule: !has(self.configMapRef) || !has(self.secretRef))',
+    ]);
+    const provider = {
+      apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'CoreProvider', metadata: { name: 'cluster-api', namespace: 'capi-system' },
+      spec: { version: 'v1.1.3', fetchConfig: { url: 'https://example.com/core-components.yaml', selector: { matchLabels: { a: 'b' } } } },
+    };
+    expect(lines(v(), provider)).toEqual([
+      'spec.fetchConfig: Must specify one and only one of {oci, url, selector} (rule: [has(self.oci), has(self.url), has(self.selector)].exists_one(x,x))',
+    ]);
+  });
+
   test('fails if the kind is unknown', () => {
     expect(lines(v(), { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomisation', metadata: { name: 'x' } }))
       .toEqual(['no schema for kustomize.toolkit.fluxcd.io/v1/Kustomisation']);
