@@ -1,4 +1,4 @@
-import { isCelError, run } from '@bufbuild/cel';
+import { celEnv, celError, isCelError, parse, plan } from '@bufbuild/cel';
 import { SchemaNode } from './structural-schema';
 
 /**
@@ -23,6 +23,26 @@ export interface RuleResults {
 interface Rule {
   readonly rule: string;
   readonly message?: string;
+}
+
+/** Planned rules by expression: a CRD's rules run once per object, and planning is the costly part. */
+const planned = new Map<string, (bindings: { self: never }) => unknown>();
+function evaluate(rule: string, self: unknown): unknown {
+  let run = planned.get(rule);
+  if (run === undefined) {
+    try {
+      run = plan(celEnv(), parse(rule)) as (bindings: { self: never }) => unknown;
+    } catch (e) {
+      const error = celError(e);
+      run = () => error;
+    }
+    planned.set(rule, run);
+  }
+  try {
+    return run({ self: self as never });
+  } catch (e) {
+    return celError(e);
+  }
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -53,16 +73,11 @@ export function checkRules(schema: SchemaNode, value: unknown, path = ''): RuleR
     if (v === undefined || v === null || !carriesRules(s)) return;
     for (const r of (s['x-kubernetes-validations'] ?? []) as Rule[]) {
       if (/\boldSelf\b/.test(r.rule)) continue;
-      let result: unknown;
-      try {
-        result = run(r.rule, { self: v as never });
-      } catch (e) {
-        result = e;
-      }
+      const result = evaluate(r.rule, v);
       if (result === false) {
         errors.push({ path: at, message: `${r.message ?? 'failed validation rule'} (rule: ${r.rule})` });
       } else if (result !== true) {
-        const why = isCelError(result) || result instanceof Error ? (result as Error).message : `returned ${String(result)}`;
+        const why = isCelError(result) ? result.message : `returned ${String(result)}`;
         unevaluated.push({ path: at, message: `rule ${JSON.stringify(r.rule)} not evaluated: ${why}` });
       }
     }
