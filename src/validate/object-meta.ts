@@ -20,13 +20,23 @@ const stringMap = (keyPattern: string, value: SchemaNode = { type: 'string' }): 
   additionalProperties: value,
 });
 
-export function objectMetaSchema(options: { readonly nameRequired: boolean }): SchemaNode {
+/**
+ * The rule for `metadata.name` of a kind: most kinds take a DNS subdomain; a Namespace a DNS
+ * label; RBAC objects a path segment (`system:controller:x` is a valid ClusterRole name).
+ */
+export function nameSchema(apiVersion: string, kind: string): SchemaNode {
+  if (apiVersion === 'v1' && kind === 'Namespace') return { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' };
+  if (apiVersion.startsWith('rbac.authorization.k8s.io/')) return { type: 'string', minLength: 1, pattern: '^(?!\\.{1,2}$)[^/%]+$' };
+  return { type: 'string', maxLength: 253, pattern: `^${DNS_SUBDOMAIN}$` };
+}
+
+export function objectMetaSchema(options: { readonly nameRequired: boolean; readonly name?: SchemaNode }): SchemaNode {
   return {
     type: 'object',
     additionalProperties: false,
     ...(options.nameRequired ? { required: ['name'] } : {}),
     properties: {
-      name: { type: 'string', maxLength: 253, pattern: `^${DNS_SUBDOMAIN}$` },
+      name: options.name ?? { type: 'string', maxLength: 253, pattern: `^${DNS_SUBDOMAIN}$` },
       generateName: { type: 'string' },
       namespace: { type: 'string', maxLength: 63, pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$' },
       labels: stringMap(QUALIFIED_NAME, { type: 'string', maxLength: 63, pattern: '^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$' }),

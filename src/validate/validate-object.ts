@@ -2,7 +2,7 @@ import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
 import { show } from '../spec/problems';
 import { checkRules } from './cel-rules';
 import { suggest } from '../spec/schema';
-import { objectMetaSchema } from './object-meta';
+import { nameSchema, objectMetaSchema } from './object-meta';
 import { SchemaEntry, SchemaRegistry } from './schema-registry';
 import { SchemaNode, toJsonSchema } from './structural-schema';
 
@@ -119,7 +119,7 @@ export class ObjectValidator {
   /** The JSON Schema an object of this entry is checked against (root metadata replaced by ObjectMeta). */
   public jsonSchema(entry: SchemaEntry, partial: boolean): SchemaNode {
     const schema = toJsonSchema(entry.schema, { ignoreRequired: partial });
-    schema.properties = { ...(schema.properties ?? {}), metadata: objectMetaSchema({ nameRequired: true }) };
+    schema.properties = { ...(schema.properties ?? {}), metadata: objectMetaSchema({ nameRequired: true, name: nameSchema(entry.apiVersion, entry.kind) }) };
     schema.required = [...new Set([...(partial ? [] : schema.required ?? []), 'apiVersion', 'kind', 'metadata'])];
     if (entry.removedSpecFields !== undefined && schema.properties.spec?.properties !== undefined) {
       const spec = { ...schema.properties.spec, properties: { ...schema.properties.spec.properties } };

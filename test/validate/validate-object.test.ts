@@ -115,6 +115,15 @@ describe('core Kubernetes kinds (schemas written from the API reference)', () =>
       ]);
   });
 
+  test('checks names by kind: RBAC takes path segments, a Namespace a DNS label', () => {
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta('dkp-fleet:gate'), rules: [] };
+    expect(lines(v(), role)).toEqual([]);
+    expect(lines(v(), { ...role, metadata: meta('a/b') })).toEqual(['metadata.name: "a/b" does not match ^(?!\\.{1,2}$)[^/%]+$']);
+    expect(lines(v(), { apiVersion: 'v1', kind: 'Namespace', metadata: meta('team.a') })).toEqual(['metadata.name: "team.a" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$']);
+    expect(lines(v(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('dkp-fleet:gate', 'x') }))
+      .toEqual(['metadata.name: "dkp-fleet:gate" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$']);
+  });
+
   test('fails if the object has no name', () => {
     expect(lines(v(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default' } })).toEqual(['metadata.name: required field is missing']);
   });
