@@ -199,6 +199,9 @@ const jobSpec = obj({
   ttlSecondsAfterFinished: int,
 }, ['template']);
 
+/** Core kinds that are cluster-scoped (the others live in a namespace). */
+export const CLUSTER_SCOPED_CORE_KINDS: readonly string[] = ['Namespace', 'ClusterRole', 'ClusterRoleBinding'];
+
 /** Core kinds by `apiVersion/kind`. */
 export const CORE_SCHEMAS: Readonly<Record<string, SchemaNode>> = {
   'v1/ConfigMap': topLevel({ data: stringMap, binaryData: stringMap, immutable: bool }),

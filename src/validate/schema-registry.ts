@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { CORE_SCHEMAS } from './core-schemas';
+import { CLUSTER_SCOPED_CORE_KINDS, CORE_SCHEMAS } from './core-schemas';
 import { SchemaNode } from './structural-schema';
 
 /** Where a schema came from, for messages and notes. */
@@ -13,6 +13,8 @@ export interface SchemaEntry {
   readonly schema: SchemaNode;
   /** The CRD serves this version; a non-served version is still used when an object asks for it. */
   readonly served: boolean;
+  /** Whether objects of this kind live in a namespace. */
+  readonly scope: 'Namespaced' | 'Cluster';
   /** A CRD file, or `Kubernetes API reference` for the core kinds. */
   readonly origin: string;
   /** Said once per object validated with this entry: how the schema was chosen. */
@@ -72,14 +74,18 @@ export class SchemaRegistry {
           for (const v of crd.spec.versions ?? []) {
             const schema = v.schema?.openAPIV3Schema;
             if (schema === undefined) throw new Error(`${file}: ${crd.metadata.name} version ${v.name} has no openAPIV3Schema`);
-            entries.push({ apiVersion: `${crd.spec.group}/${v.name}`, kind: crd.spec.names.kind, schema, served: v.served === true, origin: file });
+            entries.push({ apiVersion: `${crd.spec.group}/${v.name}`, kind: crd.spec.names.kind, schema, served: v.served === true, scope: crd.spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced', origin: file });
           }
         }
       }
     }
     for (const [k, schema] of Object.entries(CORE_SCHEMAS)) {
       const i = k.lastIndexOf('/');
-      entries.push({ apiVersion: k.slice(0, i), kind: k.slice(i + 1), schema, served: true, origin: 'Kubernetes API reference (src/validate/core-schemas.ts)' });
+      const kind = k.slice(i + 1);
+      entries.push({
+        apiVersion: k.slice(0, i), kind, schema, served: true, scope: CLUSTER_SCOPED_CORE_KINDS.includes(kind) ? 'Cluster' : 'Namespaced',
+        origin: 'Kubernetes API reference (src/validate/core-schemas.ts)',
+      });
     }
     return new SchemaRegistry(entries);
   }

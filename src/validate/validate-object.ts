@@ -106,6 +106,21 @@ function describe(errors: readonly ErrorObject[]): SchemaError[] {
 }
 
 /**
+ * A namespaced object names its namespace (else it lands in whatever namespace applies it, and
+ * output must not depend on that); a cluster-scoped one takes none.
+ */
+function scopeErrors(entry: SchemaEntry, o: Record<string, any>): SchemaError[] {
+  const ns = o.metadata?.namespace;
+  if (entry.scope === 'Namespaced' && (ns === undefined || ns === '')) {
+    return [{ path: 'metadata.namespace', message: `required: ${entry.kind} is namespaced, and an object without a namespace lands in whatever namespace applies it` }];
+  }
+  if (entry.scope === 'Cluster' && ns !== undefined) {
+    return [{ path: 'metadata.namespace', message: `${entry.kind} is cluster-scoped: it takes no namespace` }];
+  }
+  return [];
+}
+
+/**
  * Validates objects against the schemas of a {@link SchemaRegistry}: types, required fields
  * and unknown fields (structural-schema.ts), metadata (object-meta.ts). Compiled schemas are
  * cached per apiVersion, kind and mode.
@@ -166,8 +181,12 @@ export class ObjectValidator {
     const partial = isPartial(obj);
     if (partial) notes.push(`${entry.apiVersion} ${entry.kind}: partial object (${SSA_ANNOTATION}: ${obj.metadata.annotations[SSA_ANNOTATION]}): required fields not enforced`);
     const validate = this.compile(entry, partial);
+    const scope = scopeErrors(entry, obj);
     if (!validate(obj)) {
-      return { errors: describe(validate.errors ?? []), notes };
+      return { errors: [...describe(validate.errors ?? []), ...scope], notes };
+    }
+    if (scope.length > 0) {
+      return { errors: scope, notes };
     }
     // CEL rules run on whole objects only: on a partial one they would see none of the fields
     // it leaves to their owners; the API server runs them on the merged object.

@@ -124,6 +124,17 @@ describe('core Kubernetes kinds (schemas written from the API reference)', () =>
       .toEqual(['metadata.name: "dkp-fleet:gate" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$']);
   });
 
+  test('fails if a namespaced object has no namespace, or a cluster-scoped one has one', () => {
+    expect(lines(v(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('c') })).toEqual([
+      'metadata.namespace: required: ConfigMap is namespaced, and an object without a namespace lands in whatever namespace applies it',
+    ]);
+    expect(lines(v(), { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta('r', 'kommander'), rules: [] })).toEqual([
+      'metadata.namespace: ClusterRole is cluster-scoped: it takes no namespace',
+    ]);
+    expect(lines(v(), { apiVersion: 'apps.kommander.d2iq.io/v1alpha2', kind: 'ClusterApp', metadata: meta('traefik-10.3.0'), spec: { appId: 'traefik', version: '10.3.0', gitRepositoryRef: { kind: 'GitRepository', name: 'management' } } }))
+      .toEqual([]);
+  });
+
   test('fails if the object has no name', () => {
     expect(lines(v(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'default' } })).toEqual(['metadata.name: required field is missing']);
   });
