@@ -94,7 +94,7 @@ const releaseSchema = object<Omit<Release, 'source'> & { apiVersion: string; kin
 function checkRelease(r: Release, problems: Problems): void {
   for (const [id, apps] of [['workspace', r.defaultPlatformApps.workspace], ['management', r.defaultPlatformApps.management]] as const) {
     (apps ?? []).forEach((a, i) => {
-      if (r.platformApps[a] === undefined) {
+      if (!Object.prototype.hasOwnProperty.call(r.platformApps, a)) {
         problems.add(`defaultPlatformApps.${id}[${i}]`, `${show(a)} is not one of the release's platformApps`);
       }
     });

@@ -42,6 +42,11 @@ interface ClusterVersions {
   readonly versions: readonly string[];
 }
 
+/** `record[key]` when the record has it as its own field: app names must not reach Object.prototype (`constructor`). */
+function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.prototype.hasOwnProperty.call(record, key) ? record[key] : undefined;
+}
+
 function clusterVersions(name: string, current: string, move: KubernetesMove | undefined): ClusterVersions {
   return { cluster: name, versions: [...new Set([current, move?.target ?? current])] };
 }
@@ -68,7 +73,7 @@ function platformApps(
   }
   const out: PlannedApp[] = [];
   for (const { ref, at } of list) {
-    const app = release.platformApps[ref.name];
+    const app = own(release.platformApps, ref.name);
     const fate = appFate(ref.name, release);
     if (fate.replaced) {
       problems.add(at, `${show(ref.name)} is not a platform app of release ${release.version}: it was replaced by ${show(fate.replaced.by)} in ${fate.replaced.since} `
@@ -86,7 +91,7 @@ function platformApps(
         + `${hint ? ` (did you mean "${hint}"?)` : ''}; its platform apps are listed in ${release.source}`);
       continue;
     }
-    const was = current?.platformApps[ref.name];
+    const was = own(current?.platformApps, ref.name);
     const from = was?.version;
     const notes = [
       ...(was !== undefined && was.type !== app.type ? [`type ${was.type} -> ${app.type}`] : []),
@@ -104,7 +109,7 @@ function platformApps(
 }
 
 function catalogApp(ref: CatalogAppRef, namespace: string, clusters: readonly ClusterVersions[], release: Release, problems: Problems): PlannedApp | undefined {
-  const versions = release.catalogApps[ref.name];
+  const versions = own(release.catalogApps, ref.name);
   if (versions === undefined) {
     const hint = suggest(ref.name, Object.keys(release.catalogApps));
     problems.add(child(ref.fieldPath, 'name'), `${show(ref.name)} is not a catalog app of release ${release.version}${hint ? ` (did you mean "${hint}"?)` : ''}; `

@@ -15,10 +15,27 @@ export interface Problem {
   readonly line?: number;
 }
 
-/** `fleet.yaml:12: spec.release: "9.9.9" is not a known release; ...` */
+/**
+ * Characters a terminal acts on or hides: controls (ESC starts ANSI sequences, a newline would
+ * forge another problem line), format characters such as bidi overrides, line separators.
+ */
+const UNSAFE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+
+/** Field paths longer than this are cut: a path holds the user's keys, and a key can be huge. */
+const MAX_PATH_LENGTH = 200;
+
+/**
+ * `fleet.yaml:12: spec.release: "9.9.9" is not a known release; ...` (the document itself:
+ * `(document)`). One line, safe to print: unsafe characters are escaped as `\uXXXX`.
+ */
 export function formatProblem(p: Problem): string {
   const where = p.file === undefined ? '' : `${p.file}${p.line === undefined ? '' : `:${p.line}`}: `;
-  return `${where}${p.path}: ${p.message}`;
+  let path = p.path === '' ? '(document)' : p.path;
+  if (path.length > MAX_PATH_LENGTH) path = `${path.slice(0, MAX_PATH_LENGTH - 3)}...`;
+  return `${where}${path}: ${p.message}`.replace(UNSAFE, (c) => {
+    const code = c.codePointAt(0)!;
+    return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /**
@@ -91,6 +108,8 @@ export function show(value: unknown): string {
   let text: string;
   if (value === undefined) {
     text = 'nothing';
+  } else if (typeof value === 'number' && !Number.isFinite(value)) {
+    text = String(value); // JSON would say null
   } else {
     try {
       text = JSON.stringify(value) ?? String(value);

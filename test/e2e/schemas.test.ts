@@ -1,0 +1,133 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { synthToDist } from '../../src/synth';
+import { baseFleet, describeWithShared, ROOT, SHARED, tempDir, tempFile, toYaml } from '../helpers';
+import { schemaErrors, validateDistWithShared } from '../proof-helpers';
+
+/** Fleets beyond the examples that reach other corners of the output (API versions, modes, options). */
+function testFleets(): Record<string, any> {
+  const fleets: Record<string, any> = {};
+  fleets['base (hub, 2.1.1 -> 2.2.1)'] = baseFleet();
+
+  const dkp21 = baseFleet(); // DKP 2.1: Cluster API v1alpha4 (a version the CRDs no longer serve)
+  dkp21.spec.release = '2.1.3';
+  dkp21.spec.currentRelease = '2.1.0';
+  fleets['DKP 2.1.0 -> 2.1.3 (v1alpha4)'] = dkp21;
+
+  const kommander = baseFleet(); // kommander mode on DKP 2.2.1's Flux: v1beta2, ssa: merge
+  kommander.spec.release = '2.3.2';
+  kommander.spec.currentRelease = '2.2.1';
+  kommander.spec.flux = { mode: 'kommander', sourceRef: { kind: 'Bucket', name: 'fleet-bucket' }, path: 'clusters/prod/' };
+  kommander.spec.management.kubernetesVersion = '1.22.8';
+  kommander.spec.workspaces[0].clusters[0].kubernetesVersion = '1.22.8';
+  kommander.spec.workspaces[0].clusters.push({ name: 'aks', type: 'attached', kubernetesVersion: '1.22.6' });
+  fleets['kommander mode (2.2.1 -> 2.3.2)'] = kommander;
+
+  const appsOnly = baseFleet(); // kommander mode on DKP 2.1's Flux: apps only
+  appsOnly.spec.konvoy = { enabled: false };
+  appsOnly.spec.flux = { mode: 'kommander' };
+  fleets['kommander mode, apps only (2.1.1 -> 2.2.1)'] = appsOnly;
+
+  const full = baseFleet(); // every option: pinned Kubernetes, topology, OCI source, backup, gate image, apps everywhere
+  full.spec.release = '2.3.0';
+  full.spec.currentRelease = '2.2.3';
+  full.spec.flux = {
+    namespace: 'fleet-hub', gateImage: 'registry.example/kubectl:v1.23.12', sourceRef: { kind: 'OCIRepository', name: 'fleet-oci', namespace: 'sources' },
+    path: '.', interval: '5m', retryInterval: '30s', timeout: '1h30m',
+  };
+  full.spec.preflight = { veleroBackup: { name: 'before-2-3' } };
+  Object.assign(full.spec.management, {
+    kubernetesVersion: '1.22.8', targetKubernetesVersion: '1.23.7', topology: true,
+    catalogApps: [{ name: 'kafka-operator' }], customApps: [{ name: 'billing', version: '2.0.0', kubernetesVersions: '>=1.22.0 <1.24.0', configOverrides: 'billing-values' }],
+  });
+  full.spec.workspaces[0] = {
+    name: 'team-a',
+    namespace: 'team-a-ns',
+    platformApps: ['cert-manager', { name: 'traefik', configOverrides: 'traefik-overrides' }],
+    catalogApps: ['zookeeper-operator'],
+    projects: [{ name: 'payments', clusters: ['east'], catalogApps: [{ name: 'spark-operator' }] }],
+    clusters: [
+      { name: 'east', provider: 'aws', kubernetesVersion: '1.22.8', targetKubernetesVersion: '1.23.7', wave: 3, controlPlane: { name: 'east-cp' },
+        nodePools: [{ name: 'east-md-0', kubernetesVersion: '1.21.6' }, { name: 'east-md-1' }], kubeConfig: { secretRef: { name: 'east-admin' } } },
+      { name: 'west', provider: 'vsphere', namespace: 'capi-west', kubernetesVersion: '1.22.8', targetKubernetesVersion: '1.22.9', topology: true, wave: 1 },
+      { name: 'edge', type: 'attached', kubernetesVersion: '1.23.1', kubeConfig: { secretRef: { name: 'edge.kubeconfig' } } },
+    ],
+  };
+  fleets['every option (2.2.3 -> 2.3.0, pinned Kubernetes)'] = full;
+  return fleets;
+}
+
+const EXAMPLES = ['fleet.yaml', ...fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `examples/${f}`)];
+
+describeWithShared('every object of every shipped fleet validates against its schema', () => {
+  test.each(EXAMPLES)('%s', (fleetFile) => {
+    const dist = path.join(tempDir(), 'dist');
+    synthToDist({ fleetFile: path.join(ROOT, fleetFile), outdir: dist });
+    const r = validateDistWithShared(dist);
+    expect(r.errors).toEqual([]);
+    expect(r.objects).toBeGreaterThan(0);
+    expect(r.kustomizations).toBe(fs.readdirSync(dist).filter((f) => f !== 'PLAN.md').length);
+  });
+
+  test('the committed dist/ validates', () => {
+    expect(schemaErrors(path.join(ROOT, 'dist'))).toEqual([]);
+  });
+});
+
+describeWithShared('every object of the test fleets validates against its schema', () => {
+  const fleets = testFleets();
+  test.each(Object.keys(fleets))('%s', (name) => {
+    const dist = path.join(tempDir(), 'dist');
+    synthToDist({ fleetFile: tempFile(toYaml(fleets[name])), outdir: dist });
+    const r = validateDistWithShared(dist);
+    expect(r.errors).toEqual([]);
+    if (name.startsWith('DKP 2.1.0')) expect(r.notes).toContainEqual(expect.stringMatching(/^controlplane\.cluster\.x-k8s\.io\/v1alpha4 KubeadmControlPlane: not served/));
+    if (name.startsWith('kommander mode')) expect(r.notes).toContainEqual(expect.stringMatching(/^kustomize\.toolkit\.fluxcd\.io\/v1beta2 Kustomization: no v1beta2 CRD/));
+  });
+});
+
+describeWithShared('npm run validate', () => {
+  const MAIN = path.join(ROOT, 'lib', 'src', 'validate', 'main.js');
+  const run = (dir: string) => spawnSync(process.execPath, [MAIN, path.basename(dir)], { cwd: path.dirname(dir), encoding: 'utf8', env: { ...process.env, SHARED_DIR: SHARED } });
+
+  test('passes a synthesized dist/ with exit code 0 and a summary', () => {
+    const dist = path.join(tempDir(), 'dist');
+    synthToDist({ fleetFile: path.join(ROOT, 'fleet.yaml'), outdir: dist });
+    const r = run(dist);
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('note: '))).toEqual(['validate: dist: 33 objects and 19 kustomization.yaml files checked; no errors', '']);
+  });
+
+  test('fails with exit code 1, one "path: error" line per problem and a summary', () => {
+    const dist = path.join(tempDir(), 'dist');
+    synthToDist({ fleetFile: path.join(ROOT, 'fleet.yaml'), outdir: dist });
+    const wave = path.join(dist, 'fleet', 'wave-1.yaml');
+    fs.writeFileSync(wave, fs.readFileSync(wave, 'utf8').replace('  prune: true', '  prune: "yes"').replace('  wait: true', '  wiat: true'));
+    fs.writeFileSync(path.join(dist, 'wave-1', 'widget.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
+    const r = run(dist);
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('note: '))).toEqual([
+      expect.stringMatching(/^dist\/fleet\/wave-1\.yaml: spec\.wiat: unknown field \(did you mean "wait"\?\); allowed fields: buildMetadata, /),
+      'dist/fleet/wave-1.yaml: spec.prune: expected boolean, got string ("yes")',
+      'dist/wave-1/kustomization.yaml: resources: does not list "widget.yaml", so Flux never applies it',
+      'dist/wave-1/widget.yaml: no schema for example.com/v1/Widget',
+      'validate: dist: 34 objects and 19 kustomization.yaml files checked; 4 errors in 3 files',
+      '',
+    ]);
+  });
+
+  test('fails if the folder does not exist', () => {
+    const r = run(path.join(tempDir(), 'nothing'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('validate: nothing is not a folder; synthesize first (npx cdk8s synth --no-check-upgrade)\n');
+  });
+
+  test('fails if the CRDs are missing, saying where it looked', () => {
+    const dist = path.join(tempDir(), 'dist');
+    fs.mkdirSync(dist);
+    const r = spawnSync(process.execPath, [MAIN, dist], { encoding: 'utf8', env: { ...process.env, SHARED_DIR: '/nonexistent' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('validate: cannot load the schemas: no CRDs at /nonexistent/crds: the folder or file is missing (set SHARED_DIR to the folder holding crds/)\n');
+  });
+});

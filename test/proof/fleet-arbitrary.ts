@@ -1,0 +1,321 @@
+import fc from 'fast-check';
+import * as semver from 'semver';
+import { ReleaseCatalog } from '../../src/catalog/catalog';
+import { Release } from '../../src/catalog/release';
+
+/**
+ * Random VALID fleets for property tests. fast-check draws a blueprint of plain choices
+ * (numbers, booleans); {@link buildFleet} turns it into a fleet that follows every rule of
+ * DESIGN §6.2 by construction, using the catalog's facts, and records what the output must
+ * hold (the layer names, each cluster's target Kubernetes). Shrinking a blueprint shrinks the
+ * fleet: choice 0 is always the plainest option.
+ */
+
+/** Kubernetes versions to draw from; the rules filter them per release and cluster. */
+const KUBERNETES = [20, 21, 22, 23, 24].flatMap((minor) => [0, 1, 5, 6, 7, 8, 12, 14].map((patch) => `1.${minor}.${patch}`));
+const WAVES = [1, 1, 1, 2, 2, 3, 5, 1000];
+const DURATIONS = ['10m', '2m', '30m', '90s', '1h30m', '45m', '500ms', '1h'];
+const PATH_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-';
+const NAME_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789-';
+
+const pick = <T>(list: readonly T[], n: number): T => list[n % list.length];
+const minorGap = (a: string, b: string) => semver.minor(a) - semver.minor(b) + 100 * (semver.major(a) - semver.major(b));
+
+const nodePoolBp = fc.record({ version: fc.nat(), template: fc.boolean() });
+const clusterBp = fc.record({
+  workspace: fc.nat(),
+  attached: fc.nat({ max: 4 }).map((n) => n === 4),
+  topology: fc.nat({ max: 5 }).map((n) => n === 5),
+  pinTarget: fc.boolean(),
+  target: fc.nat(),
+  current: fc.nat(),
+  wave: fc.nat(),
+  pools: fc.array(nodePoolBp, { maxLength: 3 }),
+  nameLength: fc.nat({ max: 41 }),
+  namespace: fc.boolean(),
+  controlPlaneName: fc.boolean(),
+  kubeConfig: fc.boolean(),
+});
+const appsBp = fc.record({ catalog: fc.array(fc.nat(), { maxLength: 3 }), pin: fc.array(fc.boolean(), { maxLength: 3 }), custom: fc.nat({ max: 2 }), range: fc.nat() });
+const workspaceBp = fc.record({
+  nameLength: fc.nat({ max: 46 }),
+  namespace: fc.boolean(),
+  platform: fc.option(fc.array(fc.nat(), { maxLength: 6 }), { nil: undefined }),
+  overrides: fc.boolean(),
+  apps: appsBp,
+  projects: fc.array(fc.record({ apps: appsBp, placed: fc.option(fc.array(fc.nat(), { maxLength: 3 }), { nil: undefined }) }), { maxLength: 2 }),
+});
+
+const sized = (min: [number, number], max: [number, number]) => fc.record({
+  workspaces: fc.array(workspaceBp, { minLength: min[0], maxLength: max[0] }),
+  clusters: fc.array(clusterBp, { minLength: min[1], maxLength: max[1] }),
+});
+
+export const blueprint = fc.record({
+  // Big fleets are rare: most runs are small, so many runs fit the time budget.
+  size: fc.oneof(
+    { weight: 14, arbitrary: sized([1, 0], [4, 8]) },
+    { weight: 4, arbitrary: sized([1, 9], [20, 60]) },
+    { weight: 1, arbitrary: sized([20, 61], [50, 200]) },
+  ),
+  pair: fc.nat(),
+  noCurrent: fc.nat({ max: 5 }).map((n) => n === 5),
+  kommander: fc.boolean(),
+  konvoyOff: fc.nat({ max: 6 }).map((n) => n === 6),
+  management: fc.record({
+    pinTarget: fc.boolean(), target: fc.nat(), current: fc.nat(), topology: fc.nat({ max: 5 }).map((n) => n === 5),
+    pools: fc.array(nodePoolBp, { maxLength: 3 }), platform: fc.array(fc.nat(), { maxLength: 6 }), apps: appsBp, nameLength: fc.nat({ max: 40 }),
+  }),
+  flux: fc.record({
+    source: fc.nat(), sourceNamespace: fc.boolean(), namespace: fc.boolean(), mgmtKubeConfig: fc.boolean(), gateImage: fc.boolean(),
+    path: fc.option(fc.record({ dotSlash: fc.boolean(), segments: fc.array(fc.array(fc.nat({ max: PATH_CHARS.length - 1 }), { minLength: 1, maxLength: 8 }), { maxLength: 4 }), trailing: fc.boolean(), doubled: fc.boolean() }), { nil: undefined }),
+    interval: fc.nat(), retryInterval: fc.nat(), timeout: fc.nat(),
+  }),
+  backup: fc.boolean(),
+  names: fc.array(fc.nat({ max: NAME_CHARS.length - 1 }), { minLength: 64, maxLength: 64 }),
+  sample: fc.nat(),
+});
+
+export type Blueprint = typeof blueprint extends fc.Arbitrary<infer T> ? T : never;
+
+/** What a built fleet's output must hold. */
+export interface Expected {
+  /** Every layer (= folder and Kustomization) name. */
+  readonly layers: readonly string[];
+  /** Target Kubernetes per Konvoy cluster (management included), when Konvoy is upgraded. */
+  readonly targets: ReadonlyMap<string, { readonly version: string; readonly namespace: string; readonly controlPlane: string; readonly topology: boolean; readonly pools: readonly string[] }>;
+  /** The normalized `spec.flux.path`, as every Kustomization's `spec.path` must start. */
+  readonly path: string;
+  readonly capiContract: string;
+  readonly kustomizationApiVersion: string;
+}
+
+export interface BuiltFleet {
+  readonly fleet: any;
+  readonly expected: Expected;
+}
+
+/** Every (current, target) pair the catalog accepts and whose target has Kubernetes facts; current may be unknown. */
+export function releasePairs(catalog: ReleaseCatalog): { current?: Release; target: Release }[] {
+  const releases = catalog.versions.map((v) => catalog.get(v)!);
+  const pairs: { current?: Release; target: Release }[] = [];
+  for (const target of releases) {
+    if (target.kubernetes === undefined) continue; // e.g. 2.4.x: no Kubernetes facts, cannot be a target
+    pairs.push({ target });
+    for (const current of releases) {
+      if (catalog.canUpgrade(current.version, target.version)) pairs.push({ current, target });
+    }
+  }
+  return pairs;
+}
+
+function paddedName(prefix: string, length: number, chars: readonly number[], offset: number): string {
+  if (length <= prefix.length + 1) return prefix;
+  let pad = '';
+  for (let i = 0; pad.length < length - prefix.length - 1; i++) pad += NAME_CHARS[chars[(offset + i) % chars.length]];
+  pad = pad.replace(/-+$/, '') || 'x';
+  return `${prefix}-${pad}`;
+}
+
+function fluxPath(p: NonNullable<Blueprint['flux']['path']>): { raw: string; normalized: string } {
+  const segments = p.segments.map((s) => s.map((c) => PATH_CHARS[c]).join('')).filter((s) => s !== '..');
+  let raw = (p.dotSlash ? './' : '') + segments.join(p.doubled ? '//' : '/') + (p.trailing && segments.length > 0 ? '/' : '');
+  if (raw === '') raw = '.';
+  const parts = raw.split('/').filter((s) => s !== '' && s !== '.');
+  return { raw, normalized: parts.length === 0 ? '.' : `./${parts.join('/')}` };
+}
+
+/**
+ * Builds a valid fleet from a blueprint.
+ */
+export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
+  const pairs = releasePairs(catalog);
+  let { current, target } = pick(pairs, bp.pair);
+  if (bp.noCurrent && !bp.kommander) current = undefined;
+  const k8s = target.kubernetes!;
+  const supported = KUBERNETES.filter((v) => semver.satisfies(v, k8s.supported));
+  const kcAtLeast = (v: string) => current !== undefined && semver.gte(semver.coerce(current.flux.kustomizeController)!, v);
+  // kommander mode needs the current release's Flux: with Konvoy layers, one that has ssa: merge (kustomize-controller v0.22.0).
+  const konvoy = !bp.konvoyOff;
+  const kommander = bp.kommander && current !== undefined && (!konvoy || kcAtLeast('0.22.0'));
+  const names = bp.names;
+
+  const targets = new Map<string, { version: string; namespace: string; controlPlane: string; topology: boolean; pools: string[] }>();
+  /** A Konvoy cluster's versions, following the rules of resolve-kubernetes.ts. */
+  const versions = (c: { pinTarget: boolean; target: number; current: number }, ceiling: string | undefined) => {
+    if (!konvoy) {
+      const currentChoices = supported.filter((v) => ceiling === undefined || semver.lte(v, ceiling));
+      const cur = pick(currentChoices, c.current);
+      return { current: cur, target: cur, pinned: undefined };
+    }
+    const targetChoices = supported.filter((v) => ceiling === undefined || semver.lte(v, ceiling));
+    const useDefault = k8s.default !== undefined && !c.pinTarget && (ceiling === undefined || semver.lte(k8s.default, ceiling));
+    const tgt = useDefault ? k8s.default! : pick(targetChoices, c.target);
+    const cur = pick(KUBERNETES.filter((v) => semver.lte(v, tgt) && minorGap(tgt, v) <= 1), c.current);
+    return { current: cur, target: tgt, pinned: useDefault ? undefined : tgt };
+  };
+  const pools = (bps: readonly { version: number; template: boolean }[], cluster: string, cur: string, tgt: string) => bps.map((p, i) => {
+    // Never newer than the control plane; within the kubelet skew (2 minors below 1.25) of the target.
+    const choices = KUBERNETES.filter((v) => semver.lte(v, cur) && (!konvoy || minorGap(tgt, v) <= 2));
+    const version = p.version % 3 === 0 ? undefined : pick(choices, p.version);
+    return { name: `${cluster}-md-${i}`, ...(version ? { kubernetesVersion: version } : {}), ...(p.template ? { machineTemplate: `${cluster}-mt-${i}.v2` } : {}) };
+  });
+  /** Catalog apps that fit every Kubernetes version they meet, custom apps with a range that covers them. */
+  const apps = (a: Blueprint['management']['apps'], meets: readonly string[], prefix: string) => {
+    const catalogApps: any[] = [];
+    const available = Object.keys(target.catalogApps).sort();
+    const chosen = new Set<string>();
+    a.catalog.forEach((n, i) => {
+      const name = pick(available, n);
+      if (name === undefined || chosen.has(name)) return;
+      const fits = target.catalogApps[name].filter((v) => meets.every((k) => v.kubernetes === undefined || semver.satisfies(k, v.kubernetes)));
+      if (fits.length === 0) return;
+      chosen.add(name);
+      catalogApps.push(a.pin[i] ? { name, version: pick(fits, n).version } : i % 2 === 0 ? name : { name });
+    });
+    const ranges = ['>=1.0.0', '*', `>=${[...meets].sort(semver.compare)[0] ?? '1.20.0'} <2.0.0`];
+    const customApps = Array.from({ length: a.custom }, (_, i) => ({ name: `${prefix}-custom-${i}`, version: `1.${i}.0`, kubernetesVersions: pick(ranges, a.range + i) }));
+    return { catalogApps, customApps };
+  };
+  const hasApps = (x: { catalogApps: unknown[]; customApps: unknown[] }) => x.catalogApps.length + x.customApps.length > 0;
+
+  // The management cluster.
+  const mb = bp.management;
+  const mName = paddedName('m', mb.nameLength, names, 0);
+  const mv = versions(mb, undefined);
+  const mPools = pools(mb.pools, mName, mv.current, mv.target);
+  const platformNames = Object.keys(target.platformApps).sort();
+  const mApps = apps(mb.apps, [mv.current, mv.target], 'mgmt');
+  const management: any = {
+    name: mName,
+    provider: 'aws',
+    kubernetesVersion: mv.current,
+    ...(mv.pinned ? { targetKubernetesVersion: mv.pinned } : {}),
+    ...(mb.topology ? { topology: true } : {}),
+    nodePools: mPools,
+    platformApps: [...new Set(mb.platform.map((n) => pick(platformNames, n)))],
+    ...mApps,
+  };
+  targets.set(mName, { version: mv.target, namespace: 'default', controlPlane: `${mName}-control-plane`, topology: mb.topology, pools: mPools.map((p) => p.name) });
+
+  // Workspaces and their clusters.
+  const wsCount = bp.size.workspaces.length;
+  const workspaces: any[] = bp.size.workspaces.map((w, i) => ({ bp: w, name: paddedName(`w${i}`, w.nameLength, names, i), clusters: [] as any[], meets: [] as string[] }));
+  const layers = ['mgmt-preflight', 'mgmt-kommander', 'mgmt-platform-apps', ...(hasApps(mApps) ? ['mgmt-catalog-apps'] : [])];
+  const waves = new Set<number>();
+  bp.size.clusters.forEach((c, i) => {
+    const ws = workspaces[c.workspace % wsCount];
+    const name = paddedName(`c${i}`, c.nameLength, names, i + 7);
+    const providers = ['aws', 'azure', 'vsphere', 'gcp', 'preprovisioned'];
+    if (c.attached) {
+      const version = pick(supported, c.current);
+      ws.clusters.push({ name, type: 'attached', kubernetesVersion: version, ...(c.kubeConfig ? { kubeConfig: { secretRef: { name: `${name}.kubeconfig` } } } : {}) });
+      ws.meets.push(version);
+      return;
+    }
+    const v = versions(c, mv.target);
+    const namespace = c.namespace ? `capi-${name}` : undefined;
+    const topology = c.topology;
+    const cPools = topology && c.pools.length > 1 ? [] : pools(c.pools, name, v.current, v.target);
+    const wave = pick(WAVES, c.wave);
+    waves.add(wave);
+    ws.clusters.push({
+      name,
+      ...(i % 3 === 0 ? { type: 'managed' } : {}),
+      provider: pick(providers, c.target + c.current),
+      ...(namespace ? { namespace } : {}),
+      kubernetesVersion: v.current,
+      ...(v.pinned ? { targetKubernetesVersion: v.pinned } : {}),
+      ...(wave !== 1 || i % 2 === 0 ? { wave } : {}),
+      ...(topology ? { topology: true } : {}),
+      ...(c.controlPlaneName ? { controlPlane: { name: `${name}-cp`, ...(c.kubeConfig ? { machineTemplate: `${name}-cp-mt` } : {}) } } : {}),
+      ...(cPools.length > 0 || i % 2 === 0 ? { nodePools: cPools } : {}),
+      ...(c.kubeConfig ? { kubeConfig: { secretRef: { name: `${name}-admin` } } } : {}),
+    });
+    ws.meets.push(v.current, v.target);
+    targets.set(name, {
+      version: v.target, namespace: namespace ?? '', controlPlane: c.controlPlaneName ? `${name}-cp` : `${name}-control-plane`, topology, pools: cPools.map((p) => p.name),
+    });
+  });
+
+  const fleetWorkspaces = workspaces.map((w, i) => {
+    const wb = w.bp as Blueprint['size']['workspaces'][number];
+    const namespace = wb.namespace ? `ns-${w.name}`.slice(0, 63).replace(/-+$/, '') : w.name;
+    for (const c of w.clusters) if (c.type !== 'attached' && targets.get(c.name)!.namespace === '') targets.get(c.name)!.namespace = namespace;
+    const wsApps = apps(wb.apps, w.meets, `w${i}`);
+    const clusterNames: string[] = w.clusters.map((c: any) => c.name);
+    const projects = wb.projects.map((p, j) => {
+      const placed = p.placed === undefined ? undefined : [...new Set(p.placed.map((n) => pick(clusterNames, n)).filter((n) => n !== undefined))];
+      return { name: `p${i}-${j}`, ...(placed ? { clusters: placed } : {}), ...apps(p.apps, w.meets, `p${i}-${j}`), placedOn: placed ?? clusterNames };
+    });
+    const platformApps = wb.platform === undefined ? undefined
+      : [...new Set(wb.platform.map((n) => pick(platformNames, n)))].map((name, k) => (wb.overrides && k === 0 ? { name, configOverrides: `${name}-overrides` } : name));
+
+    // Layers this workspace must produce.
+    const catalogLayer = hasApps(wsApps) || projects.some(hasApps);
+    layers.push(`ws-${w.name}-platform-apps`, `ws-${w.name}-apps-ready`, ...(catalogLayer ? [`ws-${w.name}-catalog-apps`] : []));
+    for (const c of clusterNames) {
+      layers.push(`cluster-${c}-platform-apps`);
+      if (hasApps(wsApps) || projects.some((p) => hasApps(p) && p.placedOn.includes(c))) layers.push(`cluster-${c}-catalog-apps`);
+    }
+    return {
+      name: w.name,
+      ...(wb.namespace ? { namespace } : {}),
+      ...(platformApps ? { platformApps } : {}),
+      ...wsApps,
+      projects: projects.map(({ placedOn: _placedOn, ...p }) => p),
+      clusters: w.clusters,
+    };
+  });
+
+  if (konvoy) {
+    layers.push('mgmt-capi-providers', 'mgmt-core-addons');
+    for (const [name, t] of targets) {
+      const prefix = name === mName ? 'mgmt' : `cluster-${name}`;
+      if (name !== mName) layers.push(`${prefix}-core-addons`);
+      if (t.topology) layers.push(`${prefix}-kubernetes`);
+      else layers.push(`${prefix}-control-plane`, ...(t.pools.length > 0 ? [`${prefix}-node-pools`] : []));
+    }
+    layers.push(...[...waves].map((w) => `wave-${w}`));
+  }
+
+  // Flux.
+  const fb = bp.flux;
+  const sourceKinds = kommander ? (kcAtLeast('0.30.0') ? ['GitRepository', 'OCIRepository', 'Bucket'] : ['GitRepository', 'Bucket']) : ['GitRepository', 'OCIRepository', 'Bucket'];
+  const p = fb.path === undefined ? undefined : fluxPath(fb.path);
+  const flux = {
+    mode: kommander ? 'kommander' : fb.source % 2 === 0 ? 'hub' : undefined,
+    ...(fb.namespace ? { namespace: kommander ? 'kommander-layers' : 'fleet-hub' } : {}),
+    ...(!kommander && fb.mgmtKubeConfig ? { managementKubeConfig: { secretRef: { name: 'mgmt-admin.kubeconfig' } } } : {}),
+    ...(fb.gateImage ? { gateImage: 'registry.example/kubectl:v1.22.8' } : {}),
+    sourceRef: { kind: pick(sourceKinds, fb.source), name: 'fleet-src', ...(fb.sourceNamespace ? { namespace: 'sources' } : {}) },
+    ...(p ? { path: p.raw } : {}),
+    interval: pick(DURATIONS, fb.interval),
+    retryInterval: pick(DURATIONS, fb.retryInterval),
+    timeout: pick(DURATIONS, fb.timeout),
+  };
+  const fleet = {
+    apiVersion: 'dkp-fleet/v1alpha1',
+    kind: 'Fleet',
+    metadata: { name: 'generated' },
+    spec: {
+      release: target.version,
+      ...(current ? { currentRelease: current.version } : {}),
+      ...(konvoy ? {} : { konvoy: { enabled: false } }),
+      flux,
+      ...(bp.backup ? { preflight: { veleroBackup: { name: 'pre-upgrade' } } } : {}),
+      management,
+      workspaces: fleetWorkspaces,
+    },
+  };
+  return {
+    fleet,
+    expected: {
+      layers: [...layers].sort(),
+      targets: konvoy ? targets : new Map(),
+      path: p?.normalized ?? './dist',
+      capiContract: target.capiContract,
+      kustomizationApiVersion: kommander && !kcAtLeast('1.0.0') ? 'kustomize.toolkit.fluxcd.io/v1beta2' : 'kustomize.toolkit.fluxcd.io/v1',
+    },
+  };
+}
