@@ -144,8 +144,12 @@ export function loadReleaseFile(file: string, problems: Problem[]): Release | un
   return undefined;
 }
 
-/** A path for messages: relative to the working folder when the file is inside it, else as given. */
+/**
+ * A path for messages: a built-in release file as `src/catalog/releases/<version>.yaml` (the same
+ * from any working folder); another file relative to the working folder when inside it, else as given.
+ */
 function displayPath(file: string): string {
+  if (path.dirname(path.resolve(file)) === BUILT_IN_RELEASES) return path.relative(packageRoot(), file).split(path.sep).join('/');
   const rel = path.relative(process.cwd(), file);
   return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }

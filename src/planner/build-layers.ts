@@ -60,7 +60,7 @@ class LayerBuilder {
     if (d.name.length > MAX_NAME_LENGTH) {
       const base = d.name.length - MAX_NAME_LENGTH;
       this.problems.add(nameField, `makes the layer name ${show(d.name)} (${d.name.length} characters), over the ${MAX_NAME_LENGTH} `
-        + `Kubernetes allows for a Kustomization; shorten it by ${base} characters or more`);
+        + `Kubernetes allows for a Kustomization; shorten it by ${base} character${base === 1 ? '' : 's'} or more`);
     }
     if (this.names.has(d.name)) {
       throw new Error(`internal: layer ${d.name} added twice`);

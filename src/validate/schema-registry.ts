@@ -39,6 +39,31 @@ const BORROWED: readonly { readonly apiVersion: string; readonly kind: string; r
   },
 ];
 
+/**
+ * Values DKP's Cluster API accepts beyond the upstream CRDs here: added to the field's enum, and
+ * the result says so.
+ */
+const FORK_VALUES: readonly { readonly apiVersion: string; readonly kind: string; readonly field: readonly string[]; readonly values: readonly string[]; readonly why: string }[] = [
+  {
+    apiVersion: 'addons.cluster.x-k8s.io/v1beta1',
+    kind: 'ClusterResourceSet',
+    field: ['spec', 'strategy'],
+    values: ['ApplyAlways'],
+    // ../shared/reference/dkp-facts.md: mesosphere/cluster-api v1.1.3-d2iq.3 (DKP 2.2),
+    // exp/addons/api/v1beta1/clusterresourceset_types.go (verified there)
+    why: 'spec.strategy ApplyAlways is accepted: D2iQ\'s Cluster API fork (mesosphere/cluster-api v1.1.3-d2iq.3, DKP 2.2 and later) adds it to the upstream enum',
+  },
+];
+
+/** `schema` with `values` added to the enum at `field` (a copy; the original is not changed). */
+function withEnumValues(schema: SchemaNode, field: readonly string[], values: readonly string[]): SchemaNode {
+  if (field.length === 0) return { ...schema, enum: [...(schema.enum ?? []), ...values.filter((v) => !(schema.enum ?? []).includes(v))] };
+  const [head, ...rest] = field;
+  const child = schema.properties?.[head];
+  if (child === undefined) throw new Error(`internal: no field ${head} in the schema to add ${values.join(', ')} to`);
+  return { ...schema, properties: { ...schema.properties, [head]: withEnumValues(child, rest, values) } };
+}
+
 const key = (apiVersion: string, kind: string) => `${apiVersion}/${kind}`;
 
 function yamlFiles(dir: string): string[] {
@@ -94,6 +119,12 @@ export class SchemaRegistry {
 
   public constructor(entries: readonly SchemaEntry[]) {
     for (const e of entries) this.byKey.set(key(e.apiVersion, e.kind), e);
+    for (const f of FORK_VALUES) {
+      const e = this.byKey.get(key(f.apiVersion, f.kind));
+      if (e !== undefined) {
+        this.byKey.set(key(f.apiVersion, f.kind), { ...e, schema: withEnumValues(e.schema, f.field, f.values), note: `${f.apiVersion} ${f.kind}: ${f.why}` });
+      }
+    }
     for (const b of BORROWED) {
       const from = this.byKey.get(key(b.from, b.kind));
       if (from !== undefined && !this.byKey.has(key(b.apiVersion, b.kind))) {

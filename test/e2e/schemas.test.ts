@@ -8,16 +8,25 @@ import { schemaErrors, validateDistWithShared } from '../proof-helpers';
 /** Fleets beyond the examples that reach other corners of the output (API versions, modes, options). */
 function testFleets(): Record<string, any> {
   const fleets: Record<string, any> = {};
-  fleets['base (hub, 2.1.1 -> 2.2.1)'] = baseFleet();
+  fleets['base (hub, 2.1.1 -> 2.2.0)'] = baseFleet();
 
   const dkp21 = baseFleet(); // DKP 2.1: Cluster API v1alpha4 (a version the CRDs no longer serve)
-  dkp21.spec.release = '2.1.3';
+  dkp21.spec.release = '2.1.0';
   dkp21.spec.currentRelease = '2.1.0';
-  fleets['DKP 2.1.0 -> 2.1.3 (v1alpha4)'] = dkp21;
+  dkp21.spec.management.targetKubernetesVersion = '1.21.6';
+  // DKP 2.1's Azure disk CSI and autoscaler have no Helm chart: delivered by ClusterResourceSet
+  const addons = tempDir();
+  for (const addon of ['azure-disk-csi', 'cluster-autoscaler']) {
+    fs.mkdirSync(path.join(addons, 'providers', 'azure', addon), { recursive: true });
+    fs.writeFileSync(path.join(addons, 'providers', 'azure', addon, 'manifests.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n');
+  }
+  dkp21.spec.konvoy = { providerComponents: 'configMaps', addons: { clusterResourceSetAddons: ['azure-disk-csi', 'cluster-autoscaler'], manifests: addons } };
+  fleets['DKP 2.1.0, re-applied (v1alpha4)'] = dkp21;
 
-  const kommander = baseFleet(); // kommander mode on DKP 2.2.1's Flux: v1beta2, ssa: merge
+  const kommander = baseFleet(); // kommander mode on DKP 2.2.1's Flux: v1beta2 (apps only: the catalog has no Konvoy facts for 2.3)
   kommander.spec.release = '2.3.2';
   kommander.spec.currentRelease = '2.2.1';
+  kommander.spec.konvoy = { enabled: false };
   kommander.spec.flux = { mode: 'kommander', sourceRef: { kind: 'Bucket', name: 'fleet-bucket' }, path: 'clusters/prod/' };
   kommander.spec.management.kubernetesVersion = '1.22.8';
   kommander.spec.workspaces[0].clusters[0].kubernetesVersion = '1.22.8';
@@ -30,16 +39,15 @@ function testFleets(): Record<string, any> {
   fleets['kommander mode, apps only (2.1.1 -> 2.2.1)'] = appsOnly;
 
   const full = baseFleet(); // every option: pinned Kubernetes, topology, OCI source, backup, gate image, apps everywhere
-  full.spec.release = '2.3.0';
-  full.spec.currentRelease = '2.2.3';
   full.spec.flux = {
-    namespace: 'fleet-hub', gateImage: 'registry.example/kubectl:v1.23.12', sourceRef: { kind: 'OCIRepository', name: 'fleet-oci', namespace: 'sources' },
+    namespace: 'fleet-hub', gateImage: 'registry.example/kubectl:v1.22.8', sourceRef: { kind: 'OCIRepository', name: 'fleet-oci', namespace: 'sources' },
     path: '.', interval: '5m', retryInterval: '30s', timeout: '1h30m',
   };
-  full.spec.preflight = { veleroBackup: { name: 'before-2-3' } };
+  full.spec.preflight = { veleroBackup: { name: 'before-2-2' } };
+  delete full.spec.management.nodePools;
   Object.assign(full.spec.management, {
-    kubernetesVersion: '1.22.8', targetKubernetesVersion: '1.23.7', topology: true,
-    catalogApps: [{ name: 'kafka-operator' }], customApps: [{ name: 'billing', version: '2.0.0', kubernetesVersions: '>=1.22.0 <1.24.0', configOverrides: 'billing-values' }],
+    targetKubernetesVersion: '1.22.8', topology: true,
+    catalogApps: [{ name: 'kafka-operator' }], customApps: [{ name: 'billing', version: '2.0.0', kubernetesVersions: '>=1.21.0 <1.23.0', configOverrides: 'billing-values' }],
   });
   full.spec.workspaces[0] = {
     name: 'team-a',
@@ -48,13 +56,13 @@ function testFleets(): Record<string, any> {
     catalogApps: ['zookeeper-operator'],
     projects: [{ name: 'payments', clusters: ['east'], catalogApps: [{ name: 'spark-operator' }] }],
     clusters: [
-      { name: 'east', provider: 'aws', kubernetesVersion: '1.22.8', targetKubernetesVersion: '1.23.7', wave: 3, controlPlane: { name: 'east-cp' },
+      { name: 'east', provider: 'azure', kubernetesVersion: '1.21.6', targetKubernetesVersion: '1.22.8', wave: 3, controlPlane: { name: 'east-cp' },
         nodePools: [{ name: 'east-md-0', kubernetesVersion: '1.21.6' }, { name: 'east-md-1' }], kubeConfig: { secretRef: { name: 'east-admin' } } },
-      { name: 'west', provider: 'vsphere', namespace: 'capi-west', kubernetesVersion: '1.22.8', targetKubernetesVersion: '1.22.9', topology: true, wave: 1 },
-      { name: 'edge', type: 'attached', kubernetesVersion: '1.23.1', kubeConfig: { secretRef: { name: 'edge.kubeconfig' } } },
+      { name: 'west', provider: 'vsphere', namespace: 'capi-west', kubernetesVersion: '1.21.6', targetKubernetesVersion: '1.22.5', topology: true, wave: 1 },
+      { name: 'edge', type: 'attached', kubernetesVersion: '1.22.1', kubeConfig: { secretRef: { name: 'edge.kubeconfig' } } },
     ],
   };
-  fleets['every option (2.2.3 -> 2.3.0, pinned Kubernetes)'] = full;
+  fleets['every option (2.1.1 -> 2.2.0, pinned Kubernetes)'] = full;
   return fleets;
 }
 
@@ -89,14 +97,22 @@ describeWithShared('every object of the test fleets validates against its schema
 
 describeWithShared('npm run validate', () => {
   const MAIN = path.join(ROOT, 'lib', 'src', 'validate', 'main.js');
+  /** Objects and kustomization.yaml files a synthesized folder holds, counted from its files. */
+  const counts = (dist: string) => {
+    const files = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));
+    const kustomizations = files.filter((f) => path.basename(f) === 'kustomization.yaml').length;
+    return { objects: files.length - kustomizations, kustomizations };
+  };
   const run = (dir: string) => spawnSync(process.execPath, [MAIN, path.basename(dir)], { cwd: path.dirname(dir), encoding: 'utf8', env: { ...process.env, SHARED_DIR: SHARED } });
 
   test('passes a synthesized dist/ with exit code 0 and a summary', () => {
     const dist = path.join(tempDir(), 'dist');
     synthToDist({ fleetFile: path.join(ROOT, 'fleet.yaml'), outdir: dist });
+    const { objects, kustomizations } = counts(dist);
+    expect(objects).toBeGreaterThan(30);
     const r = run(dist);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n').filter((l) => !l.startsWith('note: '))).toEqual(['validate: dist: 33 objects and 19 kustomization.yaml files checked; no errors', '']);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('note: '))).toEqual([`validate: dist: ${objects} objects and ${kustomizations} kustomization.yaml files checked; no errors`, '']);
   });
 
   test('fails with exit code 1, one "path: error" line per problem and a summary', () => {
@@ -105,6 +121,7 @@ describeWithShared('npm run validate', () => {
     const wave = path.join(dist, 'fleet', 'wave-1.yaml');
     fs.writeFileSync(wave, fs.readFileSync(wave, 'utf8').replace('  prune: true', '  prune: "yes"').replace('  wait: true', '  wiat: true'));
     fs.writeFileSync(path.join(dist, 'wave-1', 'widget.yaml'), 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n');
+    const { objects, kustomizations } = counts(dist);
     const r = run(dist);
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n').filter((l) => !l.startsWith('note: '))).toEqual([
@@ -112,7 +129,7 @@ describeWithShared('npm run validate', () => {
       'dist/fleet/wave-1.yaml: spec.prune: expected boolean, got string ("yes")',
       'dist/wave-1/kustomization.yaml: resources: does not list "widget.yaml", so Flux never applies it',
       'dist/wave-1/widget.yaml: no schema for example.com/v1/Widget',
-      'validate: dist: 34 objects and 19 kustomization.yaml files checked; 4 errors in 3 files',
+      `validate: dist: ${objects} objects and ${kustomizations} kustomization.yaml files checked; 4 errors in 3 files`,
       '',
     ]);
   });

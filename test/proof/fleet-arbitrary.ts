@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { appFate } from '../../src/catalog/app-history';
 import * as semver from 'semver';
 import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { Release } from '../../src/catalog/release';
@@ -126,17 +127,38 @@ function fluxPath(p: NonNullable<Blueprint['flux']['path']>): { raw: string; nor
 }
 
 /**
+ * Infrastructure providers whose Konvoy layers `release` can write with its own facts: the
+ * Cluster API providers are known and every core addon has a Helm chart (so no addon manifests
+ * are needed). Empty when the release has no Konvoy facts.
+ */
+export function konvoyProviders(release: Release): string[] {
+  const capi = release.capiProviders;
+  if (capi?.core === undefined || capi.bootstrap === undefined || capi.controlPlane === undefined) return [];
+  return Object.keys(capi.infrastructure ?? {}).sort().filter((p) => {
+    const addons = release.coreAddons?.[p as keyof NonNullable<Release['coreAddons']>];
+    return addons !== undefined && addons.every((a) => a.chart !== undefined);
+  });
+}
+
+/**
  * Builds a valid fleet from a blueprint.
  */
 export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
-  const pairs = releasePairs(catalog);
-  let { current, target } = pick(pairs, bp.pair);
+  const allPairs = releasePairs(catalog);
+  // Konvoy layers need the target's provider and addon facts (the catalog has them for 2.1.0 and 2.2.0).
+  const konvoyPairs = allPairs.filter((p) => konvoyProviders(p.target).length > 0);
+  const konvoy = !bp.konvoyOff && konvoyPairs.length > 0;
+  let { current, target } = pick(konvoy ? konvoyPairs : allPairs, bp.pair);
   if (bp.noCurrent && !bp.kommander) current = undefined;
   const k8s = target.kubernetes!;
   const supported = KUBERNETES.filter((v) => semver.satisfies(v, k8s.supported));
   const kcAtLeast = (v: string) => current !== undefined && semver.gte(semver.coerce(current.flux.kustomizeController)!, v);
+  const providers = konvoy ? konvoyProviders(target) : ['aws', 'azure', 'vsphere', 'gcp', 'preprovisioned'];
+  // Provider components without a release URL (D2iQ forks) come from ConfigMaps.
+  const capi = target.capiProviders;
+  const needsConfigMaps = konvoy && [capi?.core, capi?.bootstrap, capi?.controlPlane, ...providers.map((p) => capi?.infrastructure?.[p as keyof NonNullable<NonNullable<typeof capi>['infrastructure']>])]
+    .some((c) => c !== undefined && c.url === undefined);
   // kommander mode needs the current release's Flux: with Konvoy layers, one that has ssa: merge (kustomize-controller v0.22.0).
-  const konvoy = !bp.konvoyOff;
   const kommander = bp.kommander && current !== undefined && (!konvoy || kcAtLeast('0.22.0'));
   const names = bp.names;
 
@@ -183,16 +205,18 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   const mb = bp.management;
   const mName = paddedName('m', mb.nameLength, names, 0);
   const mv = versions(mb, undefined);
-  const mPools = pools(mb.pools, mName, mv.current, mv.target);
-  const platformNames = Object.keys(target.platformApps).sort();
+  // ClusterClass clusters (topology) take neither controlPlane nor nodePools: Cluster API upgrades them from spec.topology.version.
+  const mPools = mb.topology ? [] : pools(mb.pools, mName, mv.current, mv.target);
+  // platform apps a fleet may list: not retired by the target (app-history.ts)
+  const platformNames = Object.keys(target.platformApps).sort().filter((n) => appFate(n, target).retired === undefined);
   const mApps = apps(mb.apps, [mv.current, mv.target], 'mgmt');
   const management: any = {
     name: mName,
-    provider: 'aws',
+    provider: pick(providers, mb.current),
     kubernetesVersion: mv.current,
     ...(mv.pinned ? { targetKubernetesVersion: mv.pinned } : {}),
     ...(mb.topology ? { topology: true } : {}),
-    nodePools: mPools,
+    ...(mb.topology ? {} : { nodePools: mPools }),
     platformApps: [...new Set(mb.platform.map((n) => pick(platformNames, n)))],
     ...mApps,
   };
@@ -206,7 +230,6 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   bp.size.clusters.forEach((c, i) => {
     const ws = workspaces[c.workspace % wsCount];
     const name = paddedName(`c${i}`, c.nameLength, names, i + 7);
-    const providers = ['aws', 'azure', 'vsphere', 'gcp', 'preprovisioned'];
     if (c.attached) {
       const version = pick(supported, c.current);
       ws.clusters.push({ name, type: 'attached', kubernetesVersion: version, ...(c.kubeConfig ? { kubeConfig: { secretRef: { name: `${name}.kubeconfig` } } } : {}) });
@@ -216,7 +239,7 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     const v = versions(c, mv.target);
     const namespace = c.namespace ? `capi-${name}` : undefined;
     const topology = c.topology;
-    const cPools = topology && c.pools.length > 1 ? [] : pools(c.pools, name, v.current, v.target);
+    const cPools = topology ? [] : pools(c.pools, name, v.current, v.target);
     const wave = pick(WAVES, c.wave);
     waves.add(wave);
     ws.clusters.push({
@@ -228,13 +251,13 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
       ...(v.pinned ? { targetKubernetesVersion: v.pinned } : {}),
       ...(wave !== 1 || i % 2 === 0 ? { wave } : {}),
       ...(topology ? { topology: true } : {}),
-      ...(c.controlPlaneName ? { controlPlane: { name: `${name}-cp`, ...(c.kubeConfig ? { machineTemplate: `${name}-cp-mt` } : {}) } } : {}),
-      ...(cPools.length > 0 || i % 2 === 0 ? { nodePools: cPools } : {}),
+      ...(c.controlPlaneName && !topology ? { controlPlane: { name: `${name}-cp`, ...(c.kubeConfig ? { machineTemplate: `${name}-cp-mt` } : {}) } } : {}),
+      ...(!topology && (cPools.length > 0 || i % 2 === 0) ? { nodePools: cPools } : {}),
       ...(c.kubeConfig ? { kubeConfig: { secretRef: { name: `${name}-admin` } } } : {}),
     });
     ws.meets.push(v.current, v.target);
     targets.set(name, {
-      version: v.target, namespace: namespace ?? '', controlPlane: c.controlPlaneName ? `${name}-cp` : `${name}-control-plane`, topology, pools: cPools.map((p) => p.name),
+      version: v.target, namespace: namespace ?? '', controlPlane: c.controlPlaneName && !topology ? `${name}-cp` : `${name}-control-plane`, topology, pools: cPools.map((p) => p.name),
     });
   });
 
@@ -301,7 +324,7 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     spec: {
       release: target.version,
       ...(current ? { currentRelease: current.version } : {}),
-      ...(konvoy ? {} : { konvoy: { enabled: false } }),
+      ...(konvoy ? (needsConfigMaps ? { konvoy: { providerComponents: 'configMaps' } } : {}) : { konvoy: { enabled: false } }),
       flux,
       ...(bp.backup ? { preflight: { veleroBackup: { name: 'pre-upgrade' } } } : {}),
       management,

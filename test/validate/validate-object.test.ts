@@ -276,6 +276,19 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
     ]);
   });
 
+  test('accepts ClusterResourceSet strategy ApplyAlways (D2iQ fork, DKP 2.2+), saying so, and still refuses other values', () => {
+    const crs = {
+      apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet', metadata: { name: 'calico-mgmt', namespace: 'default' },
+      spec: { clusterSelector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'mgmt' } }, resources: [{ kind: 'ConfigMap', name: 'calico-mgmt' }], strategy: 'ApplyAlways' },
+    };
+    const r = v().validate(crs);
+    expect(r.errors).toEqual([]);
+    expect(r.notes).toEqual([expect.stringMatching(/ClusterResourceSet: spec\.strategy ApplyAlways is accepted: D2iQ's Cluster API fork/)]);
+    expect(lines(v(), { ...crs, spec: { ...crs.spec, strategy: 'ApplyNever' } })).toEqual([
+      'spec.strategy: "ApplyNever" is not allowed; allowed values: "ApplyOnce", "Reconcile", "ApplyAlways"',
+    ]);
+  });
+
   test('fails if an object breaks a CEL rule of its CRD (x-kubernetes-validations)', () => {
     const k = kustomization();
     k.spec.kubeConfig.configMapRef = { name: 'mgmt-kubeconfig' };
