@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FleetError, formatProblem } from './spec/problems';
-import { guardRemovals, synthesize, synthToDist } from './synth';
+import { guardRemovals, outputFiles, planSynthesis, synthToDist } from './synth';
 import { terminalProgress } from './output/progress';
 import { renderPlanMarkdown } from './plan/plan-markdown';
 
@@ -48,9 +48,9 @@ function synth(fleetFile: string, outdir: string, io: CliIo): number {
     fs.mkdirSync(scratch, { recursive: true });
     fs.writeFileSync(path.join(scratch, 'dkp-fleet-synth.yaml'),
       `# dkp-fleet wrote ${outdir}/ from ${fleetFile}; this scratch file only tells the cdk8s CLI that synthesis ran.\n`
-      + `fleet: ${result.plan.fleet.name}\nrelease: ${result.plan.release.version}\nlayers: ${result.plan.layers.length}\nfiles: ${result.files.length}\n`);
+      + `fleet: ${result.plan.fleet.name}\nrelease: ${result.plan.release.version}\nlayers: ${result.plan.layers.length}\nfiles: ${result.fileCount}\n`);
   }
-  io.err(`dkp-fleet: wrote ${outdir}/ (${result.plan.layers.length} layers, ${result.files.length} files) from ${fleetFile}; read ${outdir}/PLAN.md\n`);
+  io.err(`dkp-fleet: wrote ${outdir}/ (${result.plan.layers.length} layers, ${result.fileCount} files) from ${fleetFile}; read ${outdir}/PLAN.md\n`);
   const readyOnly = result.document.layers.filter((l) => l.readyOnly).map((l) => l.name);
   if (readyOnly.length > 0) {
     io.err(`dkp-fleet: ready-only, not version-checked: ${readyOnly.slice(0, 8).join(', ')}${readyOnly.length > 8 ? `, and ${readyOnly.length - 8} more` : ''} `
@@ -60,18 +60,20 @@ function synth(fleetFile: string, outdir: string, io: CliIo): number {
 }
 
 function plan(fleetFile: string, json: boolean, io: CliIo): number {
-  const result = synthesize({ fleetFile });
-  io.out(json ? `${JSON.stringify(result.document, null, 2)}\n` : renderPlanMarkdown(result.document));
+  // the plan needs no rendered object: planning checks every input and decides the gates
+  const { document } = planSynthesis({ fleetFile });
+  io.out(json ? `${JSON.stringify(document, null, 2)}\n` : renderPlanMarkdown(document));
   return 0;
 }
 
-function readTree(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
+/** Every file path under `dir`, `/`-separated and relative to it. */
+function listTree(dir: string): Set<string> {
+  const out = new Set<string>();
   const walk = (d: string, rel: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.set(r, fs.readFileSync(path.join(d, e.name), 'utf8'));
+      else out.add(r);
     }
   };
   if (fs.existsSync(dir)) walk(dir, '');
@@ -79,21 +81,22 @@ function readTree(dir: string): Map<string, string> {
 }
 
 function check(fleetFile: string, outdir: string, io: CliIo): number {
-  const result = synthesize({ fleetFile });
-  guardRemovals(result, outdir);
-  const committed = readTree(outdir);
-  const wanted = new Map(result.files.map((f) => [f.path, f.content]));
+  const planned = planSynthesis({ fleetFile });
+  const committed = listTree(outdir);
+  const wanted = new Set<string>();
   const lines: string[] = [];
-  for (const [p, content] of wanted) {
-    const have = committed.get(p);
-    if (have === undefined) lines.push(`  missing:   ${outdir}/${p}`);
-    else if (have !== content) lines.push(`  differs:   ${outdir}/${p}`);
+  // compared file by file as the synthesis renders them: memory stays flat however large the fleet
+  for (const f of outputFiles(planned)) {
+    wanted.add(f.path);
+    if (!committed.has(f.path)) lines.push(`  missing:   ${outdir}/${f.path}`);
+    else if (fs.readFileSync(path.join(outdir, f.path), 'utf8') !== f.content) lines.push(`  differs:   ${outdir}/${f.path}`);
   }
-  for (const p of committed.keys()) {
+  guardRemovals(planned, outdir, [...wanted]);
+  for (const p of committed) {
     if (!wanted.has(p)) lines.push(`  stale:     ${outdir}/${p}`);
   }
   if (lines.length === 0) {
-    io.err(`dkp-fleet: ${outdir}/ is up to date with ${fleetFile} (${result.files.length} files)\n`);
+    io.err(`dkp-fleet: ${outdir}/ is up to date with ${fleetFile} (${wanted.size} files)\n`);
     return 0;
   }
   lines.sort((a, b) => a.slice(13).localeCompare(b.slice(13)));

@@ -1,13 +1,14 @@
 import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
-import { distFiles, OutputFile } from './output/dist-files';
-import { Progress } from './output/progress';
+import { byPath, distFiles, folderFiles, OutputFile } from './output/dist-files';
+import { FastYaml } from './output/fast-yaml';
+import { NO_PROGRESS, Progress } from './output/progress';
 import { checkRemovals } from './output/removal-guard';
 import { writeAtomically } from './output/write-atomically';
 import { planDocument, PlanDocument } from './plan/plan-document';
 import { renderPlanMarkdown } from './plan/plan-markdown';
 import { planFleet, Plan } from './planner/plan-fleet';
-import { Rendered, renderPlan } from './render/render-plan';
+import { RenderContext, renderContext, renderFolders, Rendered, renderPlan } from './render/render-plan';
 import { loadAddonSources } from './spec/addon-sources';
 import { loadFleet, LoadedFleet } from './spec/load-fleet';
 import { FleetError, located, Problem } from './spec/problems';
@@ -19,13 +20,24 @@ export interface SynthOptions {
   readonly progress?: Progress;
 }
 
-export interface SynthResult {
+/** What a synthesis decided, before any object is rendered. */
+export interface Planned {
   readonly loaded: LoadedFleet;
   readonly plan: Plan;
-  readonly rendered: Rendered;
+  readonly context: RenderContext;
   readonly document: PlanDocument;
+}
+
+export interface SynthResult extends Planned {
+  readonly rendered: Rendered;
   /** Every file of dist/, sorted by path. */
   readonly files: readonly OutputFile[];
+}
+
+/** What synthToDist wrote. */
+export interface SynthSummary extends Planned {
+  /** How many files dist/ now holds. */
+  readonly fileCount: number;
 }
 
 /** Names the fleet file and its lines in problems that came from planning or rendering. */
@@ -33,22 +45,10 @@ function inFleetFile(problems: readonly Problem[], loaded: LoadedFleet): Problem
   return located(problems.map((p) => (p.file === undefined ? { ...p, file: loaded.file } : p)), (p) => loaded.locate(p));
 }
 
-/**
- * Everything a synthesis produces, in memory: the plan and every output file. Reads the fleet
- * file and the catalog; writes nothing.
- *
- * @throws FleetError listing every problem of the input
- */
-export function synthesize(options: SynthOptions): SynthResult {
-  const loaded = loadFleet(options.fleetFile);
+/** Runs `fn`, locating the problems of a FleetError it throws in the fleet file. */
+function inFleet<T>(loaded: LoadedFleet, fn: () => T): T {
   try {
-    const catalog = loadCatalog(loaded.fleet.catalogDir);
-    const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
-    const rendered = renderPlan(plan, options.progress);
-    const document = planDocument(plan, rendered);
-    const files = [...distFiles(rendered.folders, options.progress), { path: 'PLAN.md', content: renderPlanMarkdown(document) }]
-      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { loaded, plan, rendered, document, files };
+    return fn();
   } catch (e) {
     if (e instanceof FleetError) {
       throw new FleetError(inFleetFile(e.problems, loaded));
@@ -58,25 +58,70 @@ export function synthesize(options: SynthOptions): SynthResult {
 }
 
 /**
- * Synthesizes and replaces `outdir` atomically: on any problem it throws and `outdir` is
- * left byte-for-byte as it was.
+ * Reads the fleet file and the catalog, plans, and decides how the layers are gated: every
+ * check of the input happens here, before any object is rendered.
+ *
+ * @throws FleetError listing every problem of the input
  */
-export function synthToDist(options: SynthOptions & { readonly outdir: string }): SynthResult {
-  const result = synthesize(options);
-  guardRemovals(result, options.outdir);
-  writeAtomically(path.resolve(options.outdir), result.files, options.progress);
-  return result;
+export function planSynthesis(options: SynthOptions): Planned {
+  const loaded = loadFleet(options.fleetFile);
+  return inFleet(loaded, () => {
+    const catalog = loadCatalog(loaded.fleet.catalogDir);
+    const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
+    const context = renderContext(plan);
+    return { loaded, plan, context, document: planDocument(plan, context) };
+  });
 }
 
 /**
- * Refuses a result that would drop Cluster API objects the existing output has, unless the
+ * The files of dist/, folder by folder as they are rendered (each folder's objects, then its
+ * kustomization.yaml), and PLAN.md last. Only one folder is in memory at a time.
+ */
+export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS): Generator<OutputFile> {
+  const yaml = new FastYaml();
+  for (const folder of renderFolders(planned.plan, planned.context, progress)) {
+    yield* folderFiles(folder, yaml);
+  }
+  yield { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) };
+}
+
+/**
+ * Everything a synthesis produces, in memory: the plan and every output file. Reads the fleet
+ * file and the catalog; writes nothing. For fleets of any size, synthToDist streams instead.
+ *
+ * @throws FleetError listing every problem of the input
+ */
+export function synthesize(options: SynthOptions): SynthResult {
+  const planned = planSynthesis(options);
+  const rendered = inFleet(planned.loaded, () => renderPlan(planned.plan, options.progress));
+  const files = [...distFiles(rendered.folders), { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }].sort(byPath);
+  return { ...planned, rendered, files };
+}
+
+/**
+ * Synthesizes and replaces `outdir` atomically, rendering and writing one folder at a time: on
+ * any problem it throws and `outdir` is left byte-for-byte as it was.
+ *
+ * @throws FleetError listing every problem of the input, or the Cluster API objects the new
+ *   output would drop without the fleet saying so
+ */
+export function synthToDist(options: SynthOptions & { readonly outdir: string }): SynthSummary {
+  const planned = planSynthesis(options);
+  const fileCount = writeAtomically(path.resolve(options.outdir), outputFiles(planned, options.progress),
+    (paths) => guardRemovals(planned, options.outdir, paths));
+  return { ...planned, fileCount };
+}
+
+/**
+ * Refuses output that would drop Cluster API objects the existing output has, unless the
  * fleet acknowledges it (README, "Removing clusters and objects").
  *
+ * @param paths every file of the new output
  * @throws FleetError naming each dropped object and how to confirm the removal
  */
-export function guardRemovals(result: SynthResult, outdir: string): void {
-  const problems = checkRemovals(result.loaded.fleet, path.resolve(outdir), result.files);
+export function guardRemovals(planned: Planned, outdir: string, paths: readonly string[]): void {
+  const problems = checkRemovals(planned.loaded.fleet, path.resolve(outdir), paths);
   if (problems.length > 0) {
-    throw new FleetError(inFleetFile(problems, result.loaded));
+    throw new FleetError(inFleetFile(problems, planned.loaded));
   }
 }

@@ -1,7 +1,6 @@
 import * as YAML from 'yaml';
 import { FastYaml, YAML_OPTIONS } from './fast-yaml';
 import { RenderedFolder } from '../render/render-plan';
-import { NO_PROGRESS, Progress } from './progress';
 
 /** A file of the output, with its path relative to dist/ (always `/`-separated). */
 export interface OutputFile {
@@ -26,19 +25,22 @@ export function kustomizationFile(resources: readonly string[], yaml: FastYaml =
   });
 }
 
-/**
- * Every output file: one per object, plus a `kustomization.yaml` per folder, so each folder
- * builds with `kubectl kustomize`. Sorted by path.
- */
-export function distFiles(folders: readonly RenderedFolder[], progress: Progress = NO_PROGRESS): OutputFile[] {
+/** The files of one folder: one per object, plus its `kustomization.yaml` (so it builds with `kubectl kustomize`). */
+export function folderFiles(folder: RenderedFolder, yaml: FastYaml = new FastYaml()): OutputFile[] {
+  const files = folder.objects.map((o) => ({ path: `${folder.name}/${o.file}`, content: yaml.stringify(o.object) }));
+  files.push({ path: `${folder.name}/kustomization.yaml`, content: kustomizationFile(folder.objects.map((o) => o.file), yaml) });
+  return files;
+}
+
+/** Every output file of the folders, sorted by path. */
+export function distFiles(folders: Iterable<RenderedFolder>): OutputFile[] {
   const files: OutputFile[] = [];
   const yaml = new FastYaml();
-  for (const [i, f] of folders.entries()) {
-    progress('serializing folders', i + 1, folders.length);
-    for (const o of f.objects) {
-      files.push({ path: `${f.name}/${o.file}`, content: yaml.stringify(o.object) });
-    }
-    files.push({ path: `${f.name}/kustomization.yaml`, content: kustomizationFile(f.objects.map((o) => o.file), yaml) });
-  }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const f of folders) files.push(...folderFiles(f, yaml));
+  return files.sort(byPath);
+}
+
+/** Orders files by path, as the output lists them. */
+export function byPath(a: OutputFile, b: OutputFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }

@@ -2,7 +2,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet, managedClusters } from '../spec/fleet-spec';
 import { Problem } from '../spec/problems';
-import { OutputFile } from './dist-files';
 
 /** Kinds of the Cluster API family, by the lowercase kind in an output file name. */
 const CAPI_KINDS: Record<string, string> = {
@@ -58,10 +57,10 @@ function listFiles(dir: string): string[] {
  * `spec.acknowledgeRemovals`. Prune protection keeps a dropped object in the cluster, but
  * nobody manages it anymore; that must be a decision, not an accident.
  */
-export function checkRemovals(fleet: Fleet, existingDir: string, next: readonly OutputFile[]): Problem[] {
+export function checkRemovals(fleet: Fleet, existingDir: string, nextPaths: readonly string[]): Problem[] {
   const before = capiObjects(listFiles(existingDir));
   if (before.size === 0) return [];
-  const after = capiObjects(next.map((f) => f.path));
+  const after = capiObjects(nextPaths);
   const live = new Set([fleet.management.name, ...managedClusters(fleet).map((c) => c.name)]);
   const removed = new Set(fleet.workspaces.flatMap((w) => w.removedClusters.map((c) => c.name)));
   const removedPools = new Set([fleet.management, ...managedClusters(fleet)].flatMap((c) => c.nodePools.filter((p) => p.removed).map((p) => `${c.namespace}/${p.name}`)));

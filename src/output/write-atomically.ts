@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { OutputFile } from './dist-files';
-import { NO_PROGRESS, Progress } from './progress';
 
 const STAGING = '.dkp-fleet-staging-';
 const PREVIOUS = '.dkp-fleet-previous-';
@@ -9,29 +8,36 @@ const PREVIOUS = '.dkp-fleet-previous-';
 /**
  * Replaces `outdir` with exactly `files`, or leaves it as it was.
  *
- * The files are written to a staging folder next to `outdir` (same file system), which is
- * then swapped in with two renames: the old folder is moved aside, the new one moved in, the
- * old one removed. Until the first rename nothing of `outdir` has changed; if the second
- * rename fails the old folder is moved back. A run killed between the two renames leaves the
- * previous output in `.dkp-fleet-previous-*`, which the next run puts back before anything else.
+ * The files are written to a staging folder next to `outdir` (same file system), as `files`
+ * yields them, so they need not all be in memory at once. `beforeSwap` then sees every path
+ * written and may still refuse (by throwing). The staging folder is swapped in with two
+ * renames: the old folder is moved aside, the new one moved in, the old one removed. Until the
+ * first rename nothing of `outdir` has changed; anything thrown before it (by `files`,
+ * `beforeSwap` or the file system) removes the staging folder. If the second rename fails the
+ * old folder is moved back. A run killed between the two renames leaves the previous output in
+ * `.dkp-fleet-previous-*`, which the next run puts back before anything else.
+ *
+ * @returns how many files were written
  */
-export function writeAtomically(outdir: string, files: readonly OutputFile[], progress: Progress = NO_PROGRESS): void {
+export function writeAtomically(outdir: string, files: Iterable<OutputFile>, beforeSwap: (paths: readonly string[]) => void = () => undefined): number {
   const target = path.resolve(outdir);
   const parent = path.dirname(target);
   fs.mkdirSync(parent, { recursive: true });
   recoverInterruptedSwap(target);
   const staging = fs.mkdtempSync(path.join(parent, `${STAGING}${path.basename(target)}-`));
+  const written: string[] = [];
   try {
     const dirs = new Set<string>();
-    for (const [i, f] of files.entries()) {
-      progress('writing files', i + 1, files.length);
+    for (const f of files) {
       const d = path.dirname(f.path);
       if (!dirs.has(d)) {
         fs.mkdirSync(path.join(staging, d), { recursive: true });
         dirs.add(d);
       }
-      fs.writeFileSync(path.join(staging, f.path), f.content);
+      fs.writeFileSync(path.join(staging, f.path), f.content, { flag: 'wx' }); // wx: a path written twice is a bug, never a silent overwrite
+      written.push(f.path);
     }
+    beforeSwap(written);
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
@@ -51,6 +57,7 @@ export function writeAtomically(outdir: string, files: readonly OutputFile[], pr
   if (previous !== undefined) {
     fs.rmSync(previous, { recursive: true, force: true });
   }
+  return written.length;
 }
 
 /**

@@ -2,7 +2,7 @@ import { DependencyGraph } from '../planner/graph';
 import { HealthCheck, Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
 import { HealthGate, kstatusProves } from '../render/flux/health';
-import { Rendered } from '../render/render-plan';
+import { RenderContext } from '../render/render-plan';
 import { managedClusters, workspaceClusters } from '../spec/fleet-spec';
 
 /** How strongly a check proves what it expects. */
@@ -89,7 +89,7 @@ function stages(layers: readonly Layer[]): Map<string, number> {
 }
 
 /** The steps no manifest can do, in the order to do them. */
-function beforeMerge(plan: Plan, rendered: Rendered): string[] {
+function beforeMerge(plan: Plan, rendered: RenderContext): string[] {
   const f = plan.fleet;
   const steps: string[] = [];
   const backup = f.preflight.veleroBackup;
@@ -123,7 +123,7 @@ function beforeMerge(plan: Plan, rendered: Rendered): string[] {
 }
 
 /** Builds the plan document of a synthesized fleet. */
-export function planDocument(plan: Plan, rendered: Rendered): PlanDocument {
+export function planDocument(plan: Plan, rendered: RenderContext): PlanDocument {
   const stage = stages(plan.layers);
   const f = plan.fleet;
   const layers: PlanLayer[] = plan.layers.map((l, i) => {

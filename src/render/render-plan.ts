@@ -19,8 +19,8 @@ export interface RenderedFolder {
   readonly objects: readonly { readonly file: string; readonly object: Record<string, any> }[];
 }
 
-export interface Rendered {
-  readonly folders: readonly RenderedFolder[];
+/** What rendering decides before any object is built: the Flux that runs the layers and each layer's gate. */
+export interface RenderContext {
   readonly profile: FluxProfile;
   /** Health gate of each layer, by layer name. */
   readonly gates: ReadonlyMap<string, HealthGate>;
@@ -28,6 +28,11 @@ export interface Rendered {
   readonly jobGates: ReadonlyMap<string, JobGateSpec>;
   /** Names of the gate Jobs, by layer name. */
   readonly jobNames: ReadonlyMap<string, string>;
+}
+
+/** A whole rendering, in memory. */
+export interface Rendered extends RenderContext {
+  readonly folders: readonly RenderedFolder[];
 }
 
 /**
@@ -77,11 +82,11 @@ function objectsOf(chart: LayerChart | FleetChart): Record<string, any>[] {
 }
 
 /**
- * Renders a plan into folders of objects, in memory: nothing is written here.
+ * Decides the Flux profile and every layer's gate.
  *
  * @throws FleetError when the reconciling Flux cannot run the plan
  */
-export function renderPlan(plan: Plan, progress: Progress = NO_PROGRESS): Rendered {
+export function renderContext(plan: Plan): RenderContext {
   const profile = fluxProfile(plan.fleet.flux, plan.currentRelease);
   const unsupported = checkFluxSupport(plan, profile);
   if (unsupported.length > 0) {
@@ -95,48 +100,81 @@ export function renderPlan(plan: Plan, progress: Progress = NO_PROGRESS): Render
     const jobCheck: HealthCheck = { apiVersion: 'batch/v1', kind: 'Job', name: jobName(job), namespace: job.namespace, expect: { type: 'ready' }, applied: true };
     return [l.name, healthGate([...l.checks, jobCheck], profile, true)];
   }));
-  const app = new App({ outdir: '.cdk8s.out' });
-  const layerCharts: LayerChart[] = [];
-  for (const [i, layer] of plan.layers.entries()) {
-    progress('rendering layers', i + 1, plan.layers.length);
-    layerCharts.push(new LayerChart(app, {
-      layer,
-      appDeploymentApiVersion: plan.release.kommander.appDeploymentApiVersion,
-      capiContract: plan.release.capiContract,
-      ssaMerge: profile.ssaMerge,
-      jobGate: jobGates.get(layer.name),
-    }));
+  const jobNames = new Map([...jobGates.entries()].map(([layer, spec]) => [layer, jobName(spec)]));
+  return { profile, gates, jobGates, jobNames };
+}
+
+/**
+ * Guards of the whole output, checked folder by folder: no file collides in a folder; no object
+ * is applied by two layers (Flux applies them all with one field manager, so two partial objects
+ * would strip each other's fields); every Cluster API object is protected from pruning.
+ */
+class OutputGuard {
+  private readonly owner = new Map<string, string>();
+  private readonly targetOf: ReadonlyMap<string, string>;
+
+  public constructor(plan: Plan) {
+    this.targetOf = new Map(plan.layers.map((l) => [l.name, l.target.cluster]));
   }
-  const fleetChart = new FleetChart(app, { plan, profile, gates });
-  // Validate once for the whole app (Chart.toJson would re-validate the app for every chart).
-  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
-  if (errors.length > 0) {
-    throw new Error(`internal: construct validation failed:\n  ${errors.join('\n  ')}`);
-  }
-  const folders: RenderedFolder[] = layerCharts.map((chart) => ({
-    name: chart.layer.name,
-    objects: objectsOf(chart).map((object) => ({ file: objectFileName(object), object })),
-  }));
-  folders.push({ name: FLEET_FOLDER, objects: objectsOf(fleetChart).map((object) => ({ file: `${object.metadata.name}.yaml`, object })) });
-  // Guards: no file collides in a folder; no object is applied by two layers (Flux applies them
-  // all with one field manager, so two partial objects would strip each other's fields); every
-  // Cluster API object is protected from pruning.
-  const owner = new Map<string, string>();
-  const targetOf = new Map(plan.layers.map((l) => [l.name, l.target.cluster]));
-  for (const f of folders) {
+
+  public check(f: RenderedFolder): void {
     const seen = new Set<string>();
+    const cluster = f.name === FLEET_FOLDER ? 'fleet' : this.targetOf.get(f.name)!;
     for (const o of f.objects) {
       if (seen.has(o.file)) throw new Error(`internal: two objects of folder ${f.name} map to file ${o.file}`);
       seen.add(o.file);
-      const key = `${o.object.apiVersion.split('/')[0]}/${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
-      const cluster = f.name === FLEET_FOLDER ? 'fleet' : targetOf.get(f.name)!;
-      const other = owner.get(`${cluster}|${key}`);
-      if (other !== undefined) throw new Error(`internal: ${key} is applied by both ${other} and ${f.name}`);
-      owner.set(`${cluster}|${key}`, f.name);
+      const key = `${cluster}|${o.object.apiVersion.split('/')[0]}/${o.object.kind}/${o.object.metadata.namespace ?? ''}/${o.object.metadata.name}`;
+      const other = this.owner.get(key);
+      if (other !== undefined) throw new Error(`internal: ${key.slice(key.indexOf('|') + 1)} is applied by both ${other} and ${f.name}`);
+      this.owner.set(key, f.name);
     }
     assertPruneProtected(f.objects.map((o) => o.object));
   }
-  const jobNames = new Map([...jobGates.entries()].map(([layer, spec]) => [layer, jobName(spec)]));
-  return { folders, profile, gates, jobGates, jobNames };
 }
 
+/** Validates a chart's constructs, renders its objects and detaches it, so its constructs can be freed. */
+function renderChart(app: App, chart: LayerChart | FleetChart): Record<string, any>[] {
+  const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  if (errors.length > 0) {
+    throw new Error(`internal: construct validation failed:\n  ${errors.join('\n  ')}`);
+  }
+  const objects = objectsOf(chart);
+  app.node.tryRemoveChild(chart.node.id);
+  return objects;
+}
+
+/**
+ * Renders a plan folder by folder (each layer, then `fleet`): a folder's constructs are built,
+ * rendered and dropped before the next, so memory stays flat however large the fleet.
+ */
+export function* renderFolders(plan: Plan, context: RenderContext, progress: Progress = NO_PROGRESS): Generator<RenderedFolder> {
+  const app = new App({ outdir: '.cdk8s.out' });
+  const guard = new OutputGuard(plan);
+  for (const [i, layer] of plan.layers.entries()) {
+    progress('rendering layers', i + 1, plan.layers.length);
+    const chart = new LayerChart(app, {
+      layer,
+      appDeploymentApiVersion: plan.release.kommander.appDeploymentApiVersion,
+      capiContract: plan.release.capiContract,
+      ssaMerge: context.profile.ssaMerge,
+      jobGate: context.jobGates.get(layer.name),
+    });
+    const folder = { name: layer.name, objects: renderChart(app, chart).map((object) => ({ file: objectFileName(object), object })) };
+    guard.check(folder);
+    yield folder;
+  }
+  const fleetChart = new FleetChart(app, { plan, profile: context.profile, gates: context.gates });
+  const folder = { name: FLEET_FOLDER, objects: renderChart(app, fleetChart).map((object) => ({ file: `${object.metadata.name}.yaml`, object })) };
+  guard.check(folder);
+  yield folder;
+}
+
+/**
+ * Renders a plan into folders of objects, in memory: nothing is written here.
+ *
+ * @throws FleetError when the reconciling Flux cannot run the plan
+ */
+export function renderPlan(plan: Plan, progress: Progress = NO_PROGRESS): Rendered {
+  const context = renderContext(plan);
+  return { ...context, folders: [...renderFolders(plan, context, progress)] };
+}
