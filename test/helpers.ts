@@ -39,16 +39,27 @@ export function toYaml(fleet: unknown): string {
   return YAML.stringify(fleet);
 }
 
+/** Temporary folders made by this test file; test/setup.ts removes them after it. */
+const made: string[] = [];
+
+/** Removes every temporary folder made so far (unless DKP_FLEET_KEEP_TMP is set, to look at them). */
+export function removeTempDirs(): void {
+  if (process.env.DKP_FLEET_KEEP_TMP) return;
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
 /** Writes text to a fresh temporary file and returns its path. */
 export function tempFile(text: string, name = 'fleet.yaml'): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dkp-fleet-test-'));
+  const dir = tempDir();
   const file = path.join(dir, name);
   fs.writeFileSync(file, text);
   return file;
 }
 
 export function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'dkp-fleet-test-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dkp-fleet-test-'));
+  made.push(dir);
+  return dir;
 }
 
 /** Runs `fn`, expects a FleetError, and returns its formatted problems. */
