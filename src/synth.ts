@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
-import { byPath, distFiles, folderFiles, OutputFile } from './output/dist-files';
+import { byPath, folderFiles, OutputFile } from './output/dist-files';
 import { FastYaml } from './output/fast-yaml';
 import { NO_PROGRESS, Progress } from './output/progress';
 import { checkRemovals } from './output/removal-guard';
@@ -8,7 +8,7 @@ import { writeAtomically } from './output/write-atomically';
 import { planDocument, PlanDocument } from './plan/plan-document';
 import { renderPlanMarkdown } from './plan/plan-markdown';
 import { planFleet, Plan } from './planner/plan-fleet';
-import { RenderContext, renderContext, renderFolders, Rendered, renderPlan } from './render/render-plan';
+import { RenderContext, renderContext, RenderedFolder, renderFolders } from './render/render-plan';
 import { loadAddonSources } from './spec/addon-sources';
 import { loadFleet, LoadedFleet } from './spec/load-fleet';
 import { FleetError, located, Problem } from './spec/problems';
@@ -29,7 +29,8 @@ export interface Planned {
 }
 
 export interface SynthResult extends Planned {
-  readonly rendered: Rendered;
+  /** Every folder's objects, in layer order (the fleet folder last). */
+  readonly folders: readonly RenderedFolder[];
   /** Every file of dist/, sorted by path. */
   readonly files: readonly OutputFile[];
 }
@@ -93,9 +94,10 @@ export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS)
  */
 export function synthesize(options: SynthOptions): SynthResult {
   const planned = planSynthesis(options);
-  const rendered = inFleet(planned.loaded, () => renderPlan(planned.plan, options.progress));
-  const files = [...distFiles(rendered.folders), { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }].sort(byPath);
-  return { ...planned, rendered, files };
+  const folders = [...renderFolders(planned.plan, planned.context, options.progress)];
+  const yaml = new FastYaml();
+  const files = [...folders.flatMap((f) => folderFiles(f, yaml)), { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }].sort(byPath);
+  return { ...planned, folders, files };
 }
 
 /**

@@ -1,5 +1,4 @@
 import * as semver from 'semver';
-import { minorOf } from '../spec/formats';
 import { Release } from './release';
 
 /** A release, or how to load it when first asked for (built-in files are parsed on demand). */
@@ -30,9 +29,6 @@ export class ReleaseCatalog {
     return release;
   }
 
-  private get byVersion(): ReadonlyMap<string, Release> {
-    return new Map(this.versions.map((v) => [v, this.get(v)!]));
-  }
 
   /** Can `to` be upgraded to directly from `from`? */
   public canUpgrade(from: string, to: string): boolean {
@@ -44,7 +40,8 @@ export class ReleaseCatalog {
    * The releases `from` can be upgraded to directly, newest first: the hops a fleet can take next.
    */
   public nextHops(from: string): Release[] {
-    return [...this.byVersion.values()].filter((r) => semver.gt(r.version, from) && semver.satisfies(from, r.upgradeFrom)).reverse();
+    // only newer releases are parsed (built-in release files load on first use)
+    return this.versions.filter((v) => semver.gt(v, from)).map((v) => this.get(v)!).filter((r) => semver.satisfies(from, r.upgradeFrom)).reverse();
   }
 
   /**
@@ -68,10 +65,5 @@ export class ReleaseCatalog {
       frontier = next;
     }
     return undefined;
-  }
-
-  /** Releases of one minor (`2.2`), oldest first. */
-  public ofMinor(minor: string): Release[] {
-    return [...this.byVersion.values()].filter((r) => minorOf(r.version) === minor);
   }
 }

@@ -1,19 +1,10 @@
-import * as YAML from 'yaml';
-import { FastYaml, YAML_OPTIONS } from './fast-yaml';
+import { FastYaml } from './fast-yaml';
 import { RenderedFolder } from '../render/render-plan';
 
 /** A file of the output, with its path relative to dist/ (always `/`-separated). */
 export interface OutputFile {
   readonly path: string;
   readonly content: string;
-}
-
-/**
- * YAML as Go parsers read it: YAML 1.1 quoting (so `on`, `yes` or `1.20` stay strings), no
- * line folding, keys in the order the objects carry them.
- */
-export function toYaml(value: unknown): string {
-  return YAML.stringify(value, YAML_OPTIONS);
 }
 
 /** The kustomize entry point of a folder: every file in it, sorted. */
@@ -30,14 +21,6 @@ export function folderFiles(folder: RenderedFolder, yaml: FastYaml = new FastYam
   const files = folder.objects.map((o) => ({ path: `${folder.name}/${o.file}`, content: yaml.stringify(o.object) }));
   files.push({ path: `${folder.name}/kustomization.yaml`, content: kustomizationFile(folder.objects.map((o) => o.file), yaml) });
   return files;
-}
-
-/** Every output file of the folders, sorted by path. */
-export function distFiles(folders: Iterable<RenderedFolder>): OutputFile[] {
-  const files: OutputFile[] = [];
-  const yaml = new FastYaml();
-  for (const f of folders) files.push(...folderFiles(f, yaml));
-  return files.sort(byPath);
 }
 
 /** Orders files by path, as the output lists them. */

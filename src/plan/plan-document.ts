@@ -1,7 +1,7 @@
 import { DependencyGraph } from '../planner/graph';
 import { HealthCheck, Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
-import { HealthGate, kstatusProves } from '../render/flux/health';
+import { chartVersionUnknown, HealthGate, kstatusProves } from '../render/flux/health';
 import { RenderContext } from '../render/render-plan';
 import { managedClusters, workspaceClusters } from '../spec/fleet-spec';
 
@@ -134,7 +134,7 @@ export function planDocument(plan: Plan, rendered: RenderContext): PlanDocument 
       ...l.checks.map((c) => ({
         object: `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`, expects: describeExpectation(c), strength: strength(c, gate, jobChecks), applied: c.applied,
       })),
-      ...(job ? [{ object: `Job ${job.namespace}/${rendered.jobNames.get(l.name)}`, expects: 'completes (checks the exact conditions above)', strength: 'kstatus' as const, applied: true }] : []),
+      ...(job ? [{ object: `Job ${job.namespace}/${job.jobName}`, expects: 'completes (checks the exact conditions above)', strength: 'kstatus' as const, applied: true }] : []),
     ];
     const s = l.scope;
     return {
@@ -157,7 +157,7 @@ export function planDocument(plan: Plan, rendered: RenderContext): PlanDocument 
   const readyOnly = layers.filter((l) => l.readyOnly);
   if (readyOnly.length > 0) {
     const unknownCharts = plan.layers.flatMap((l) => rendered.gates.get(l.name)!.readyOnly)
-      .filter((c) => c.expect.type === 'helm-release' && c.expect.chartVersion === undefined);
+      .filter(chartVersionUnknown);
     const reasons = [
       ...(!rendered.profile.healthCheckExprs && !f.flux.gateImage ? [`${rendered.profile.description} has no CEL health checks and spec.flux.gateImage is not set`] : []),
       ...(unknownCharts.length > 0 ? [`the chart version of ${[...new Set(unknownCharts.map((c) => `${c.namespace}/${c.name}`))].join(', ')} is not known (custom apps)`] : []),

@@ -38,10 +38,9 @@ export function helmReleaseApiVersion(release: Release): string {
   return minor >= 37 ? 'helm.toolkit.fluxcd.io/v2beta2' : 'helm.toolkit.fluxcd.io/v2beta1';
 }
 
-/** Cluster API group versions for the release's contract. */
-export function clusterApiVersions(release: Release): { cluster: string; controlPlane: string } {
-  const v = release.capiContract;
-  return { cluster: `cluster.x-k8s.io/${v}`, controlPlane: `controlplane.cluster.x-k8s.io/${v}` };
+/** Cluster API group versions of a contract (`v1beta1`): what the checks watch and the version objects are written as. */
+export function clusterApiVersions(contract: string): { cluster: string; controlPlane: string } {
+  return { cluster: `cluster.x-k8s.io/${contract}`, controlPlane: `controlplane.cluster.x-k8s.io/${contract}` };
 }
 
 const CLUSTER_APP_API_VERSION = 'apps.kommander.d2iq.io/v1alpha2';
@@ -364,7 +363,7 @@ function addKubernetesLayers(
   after: string,
   nameField: string,
 ): string {
-  const api = clusterApiVersions(release);
+  const api = clusterApiVersions(release.capiContract);
   const to = move?.target ?? c.kubernetesVersion;
   const v = `v${to}`;
   if (c.topology) {

@@ -9,6 +9,8 @@ export class DependencyGraph {
   private readonly index = new Map<string, number>();
   private readonly names: string[] = [];
   private readonly preds: Set<number>[] = [];
+  /** The topological order, until the graph changes. */
+  private order?: readonly string[];
 
   /** Adds a node; names are unique. */
   public addNode(name: string): void {
@@ -18,6 +20,7 @@ export class DependencyGraph {
     this.index.set(name, this.names.length);
     this.names.push(name);
     this.preds.push(new Set());
+    this.order = undefined;
   }
 
   public has(name: string): boolean {
@@ -32,6 +35,7 @@ export class DependencyGraph {
       throw new Error(`dependency cycle detected: ${dependant} => ${dependant}`);
     }
     this.preds[a].add(b);
+    this.order = undefined;
   }
 
   public get size(): number {
@@ -54,6 +58,11 @@ export class DependencyGraph {
    * @throws when the graph has a cycle, naming it: `a => b => a`
    */
   public topologicalOrder(): string[] {
+    this.order ??= this.computeOrder();
+    return [...this.order];
+  }
+
+  private computeOrder(): string[] {
     const n = this.names.length;
     const succ: number[][] = Array.from({ length: n }, () => []);
     const indegree = new Int32Array(n);
@@ -121,6 +130,7 @@ export class DependencyGraph {
     for (const e of this.redundantEdges()) {
       this.preds[this.id(e.node)].delete(this.id(e.dependency));
     }
+    this.order = undefined;
   }
 
   /**

@@ -7,8 +7,8 @@ import { FleetChart, FLEET_FOLDER } from './fleet-chart';
 import { fluxProfile, FluxProfile } from './flux/flux-profile';
 import { HealthCheck, Layer } from '../planner/layer';
 import { durationMillis } from '../spec/formats';
-import { healthGate, HealthGate, kstatusProves } from './flux/health';
-import { JobGateSpec, jobName } from './gates/job-gate';
+import { chartVersionUnknown, healthGate, HealthGate, kstatusProves } from './flux/health';
+import { jobGateSpec, JobGateSpec } from './gates/job-gate';
 import { LayerChart } from './layer-chart';
 
 /** The objects of one output folder. */
@@ -26,13 +26,6 @@ export interface RenderContext {
   readonly gates: ReadonlyMap<string, HealthGate>;
   /** Job gates, by layer name (Flux without CEL, with a gateImage). */
   readonly jobGates: ReadonlyMap<string, JobGateSpec>;
-  /** Names of the gate Jobs, by layer name. */
-  readonly jobNames: ReadonlyMap<string, string>;
-}
-
-/** A whole rendering, in memory. */
-export interface Rendered extends RenderContext {
-  readonly folders: readonly RenderedFolder[];
 }
 
 /**
@@ -62,12 +55,12 @@ function checkFluxSupport(plan: Plan, profile: FluxProfile): Problem[] {
  */
 function jobGateFor(layer: Layer, plan: Plan, profile: FluxProfile): JobGateSpec | undefined {
   const image = plan.fleet.flux.gateImage;
-  const needs = layer.checks.filter((c) => !kstatusProves(c) && !(c.expect.type === 'helm-release' && c.expect.chartVersion === undefined));
+  const needs = layer.checks.filter((c) => !kstatusProves(c) && !chartVersionUnknown(c));
   if (profile.healthCheckExprs || image === undefined || needs.length === 0) return undefined;
   const scope = layer.scope;
   const namespace = layer.target.management ? plan.fleet.flux.namespace
     : plan.fleet.workspaces.find((w) => scope.type === 'cluster' && w.name === scope.workspace)!.namespace;
-  return { namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs, timeoutSeconds: Math.round(durationMillis(plan.fleet.flux.timeout) / 1000) };
+  return jobGateSpec({ namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs, timeoutSeconds: Math.round(durationMillis(plan.fleet.flux.timeout) / 1000) });
 }
 
 /** File name of an object in a layer folder: `<kind>.<namespace>.<name>.yaml` (`.` never occurs in a kind or namespace). */
@@ -75,10 +68,6 @@ export function objectFileName(o: Record<string, any>): string {
   const kind = String(o.kind).toLowerCase();
   const ns = o.metadata?.namespace;
   return ns ? `${kind}.${ns}.${o.metadata.name}.yaml` : `${kind}.${o.metadata.name}.yaml`;
-}
-
-function objectsOf(chart: LayerChart | FleetChart): Record<string, any>[] {
-  return chart.node.findAll().filter((c): c is ApiObject => ApiObject.isApiObject(c)).map((o) => o.toJson());
 }
 
 /**
@@ -97,11 +86,10 @@ export function renderContext(plan: Plan): RenderContext {
     const job = jobGateFor(l, plan, profile);
     if (job === undefined) return [l.name, healthGate(l.checks, profile)];
     jobGates.set(l.name, job);
-    const jobCheck: HealthCheck = { apiVersion: 'batch/v1', kind: 'Job', name: jobName(job), namespace: job.namespace, expect: { type: 'ready' }, applied: true };
+    const jobCheck: HealthCheck = { apiVersion: 'batch/v1', kind: 'Job', name: job.jobName, namespace: job.namespace, expect: { type: 'ready' }, applied: true };
     return [l.name, healthGate([...l.checks, jobCheck], profile, true)];
   }));
-  const jobNames = new Map([...jobGates.entries()].map(([layer, spec]) => [layer, jobName(spec)]));
-  return { profile, gates, jobGates, jobNames };
+  return { profile, gates, jobGates };
 }
 
 /**
@@ -132,15 +120,23 @@ class OutputGuard {
   }
 }
 
-/** Validates a chart's constructs, renders its objects and detaches it, so its constructs can be freed. */
+/**
+ * Validates a chart's constructs and renders its objects (one walk of its tree), then detaches
+ * it, so its constructs can be freed.
+ */
 function renderChart(app: App, chart: LayerChart | FleetChart): Record<string, any>[] {
-  const errors = chart.node.findAll().flatMap((c) => c.node.validate().map((e) => `[${c.node.path}] ${e}`));
+  const errors: string[] = [];
+  const objects: ApiObject[] = [];
+  for (const c of chart.node.findAll()) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    if (ApiObject.isApiObject(c)) objects.push(c);
+  }
   if (errors.length > 0) {
     throw new Error(`internal: construct validation failed:\n  ${errors.join('\n  ')}`);
   }
-  const objects = objectsOf(chart);
+  const rendered = objects.map((o) => o.toJson());
   app.node.tryRemoveChild(chart.node.id);
-  return objects;
+  return rendered;
 }
 
 /**
@@ -167,14 +163,4 @@ export function* renderFolders(plan: Plan, context: RenderContext, progress: Pro
   const folder = { name: FLEET_FOLDER, objects: renderChart(app, fleetChart).map((object) => ({ file: `${object.metadata.name}.yaml`, object })) };
   guard.check(folder);
   yield folder;
-}
-
-/**
- * Renders a plan into folders of objects, in memory: nothing is written here.
- *
- * @throws FleetError when the reconciling Flux cannot run the plan
- */
-export function renderPlan(plan: Plan, progress: Progress = NO_PROGRESS): Rendered {
-  const context = renderContext(plan);
-  return { ...context, folders: [...renderFolders(plan, context, progress)] };
 }

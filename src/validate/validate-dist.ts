@@ -65,6 +65,16 @@ export function validateDist(dir: string, validator: ObjectValidator): DistValid
   let kustomizations = 0;
   const files = walk(dir);
   const yamlFiles = files.filter((f) => /\.ya?ml$/.test(f));
+  // each folder's YAML files other than kustomization.yaml, in file order
+  const folderFiles = new Map<string, string[]>();
+  for (const f of yamlFiles) {
+    const base = path.posix.basename(f);
+    if (base === KUSTOMIZATION_FILE) continue;
+    const folder = path.posix.dirname(f);
+    const list = folderFiles.get(folder);
+    if (list === undefined) folderFiles.set(folder, [base]);
+    else list.push(base);
+  }
   for (const file of yamlFiles) {
     const parsed = parseDocuments(fs.readFileSync(path.join(dir, file), 'utf8'));
     if (parsed.error !== undefined) {
@@ -90,12 +100,14 @@ export function validateDist(dir: string, validator: ObjectValidator): DistValid
         }
         continue;
       }
-      const siblings = yamlFiles.filter((f) => path.posix.dirname(f) === folder && path.posix.basename(f) !== KUSTOMIZATION_FILE).map((f) => path.posix.basename(f));
+      const siblings = folderFiles.get(folder) ?? [];
+      const siblingSet = new Set(siblings);
+      const listed = new Set(k!.resources as string[]);
       for (const r of k!.resources as string[]) {
-        if (!siblings.includes(r)) errors.push({ file, path: 'resources', message: `lists ${JSON.stringify(r)}, which is not a file of this folder` });
+        if (!siblingSet.has(r)) errors.push({ file, path: 'resources', message: `lists ${JSON.stringify(r)}, which is not a file of this folder` });
       }
       for (const s of siblings) {
-        if (!(k!.resources as string[]).includes(s)) errors.push({ file, path: 'resources', message: `does not list ${JSON.stringify(s)}, so Flux never applies it` });
+        if (!listed.has(s)) errors.push({ file, path: 'resources', message: `does not list ${JSON.stringify(s)}, so Flux never applies it` });
       }
       continue;
     }

@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata } from 'cdk8s';
+import { ApiObjectMetadata } from 'cdk8s';
 
 /**
  * Flux never deletes an object carrying this annotation (kustomize-controller ≥ v0.8.0;
@@ -6,6 +6,7 @@ import { ApiObject, ApiObjectMetadata } from 'cdk8s';
  * a Cluster API object deletes machines, providers or addons (DESIGN §3).
  */
 export const PRUNE_DISABLED = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } as const;
+const PRUNE_KEY = 'kustomize.toolkit.fluxcd.io/prune';
 
 /** API groups of the Cluster API family: what must never be pruned. */
 export function isClusterApiGroup(apiVersion: string): boolean {
@@ -25,11 +26,8 @@ export function protectedMetadata(metadata: ApiObjectMetadata): ApiObjectMetadat
  */
 export function assertPruneProtected(objects: readonly Record<string, any>[]): void {
   for (const o of objects) {
-    if (isClusterApiGroup(String(o.apiVersion)) && o.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/prune'] !== 'disabled') {
+    if (isClusterApiGroup(String(o.apiVersion)) && o.metadata?.annotations?.[PRUNE_KEY] !== PRUNE_DISABLED[PRUNE_KEY]) {
       throw new Error(`internal: ${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name} would be emitted without prune protection`);
     }
   }
 }
-
-/** Shorthand for `ApiObject.isApiObject`, for filters. */
-export const isApiObject = (x: unknown): x is ApiObject => ApiObject.isApiObject(x);

@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TemplateRef, VersionPatch } from '../../planner/layer';
 import { protectedMetadata } from './capi-object';
+import { clusterApiVersions } from '../../planner/build-layers';
 
 /** Properties of a {@link VersionPatchObject}. */
 export interface VersionPatchObjectProps {
@@ -26,19 +27,20 @@ export class VersionPatchObject extends Construct {
     const metadata = protectedMetadata({ name: patch.name, namespace: patch.namespace, annotations: { 'kustomize.toolkit.fluxcd.io/ssa': props.ssaMerge } });
     // The reference is atomic under server-side apply: it is written whole.
     const ref = (t: TemplateRef) => ({ infrastructureRef: { apiVersion: t.apiVersion, kind: t.kind, name: t.name, namespace: t.namespace } });
+    const api = clusterApiVersions(props.contract);
     let apiVersion: string;
     let spec: Record<string, unknown>;
     switch (patch.kind) {
       case 'KubeadmControlPlane':
-        apiVersion = `controlplane.cluster.x-k8s.io/${props.contract}`;
+        apiVersion = api.controlPlane;
         spec = { version: patch.version, ...(patch.machineTemplate ? { machineTemplate: ref(patch.machineTemplate) } : {}) };
         break;
       case 'MachineDeployment':
-        apiVersion = `cluster.x-k8s.io/${props.contract}`;
+        apiVersion = api.cluster;
         spec = { template: { spec: { version: patch.version, ...(patch.machineTemplate ? ref(patch.machineTemplate) : {}) } } };
         break;
       case 'Cluster':
-        apiVersion = `cluster.x-k8s.io/${props.contract}`;
+        apiVersion = api.cluster;
         spec = { topology: { version: patch.version } };
         break;
     }

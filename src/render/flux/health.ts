@@ -18,6 +18,11 @@ export function kstatusProves(c: HealthCheck): boolean {
   return c.expect.type === 'ready' || c.expect.type === 'exists';
 }
 
+/** A HelmRelease check whose chart version is unknown: only its readiness can be checked. */
+export function chartVersionUnknown(c: HealthCheck): boolean {
+  return c.expect.type === 'helm-release' && c.expect.chartVersion === undefined;
+}
+
 /**
  * Does the gate prove what the check expects? kstatus proves readiness and existence; an exact
  * expectation needs CEL, or a Job gate; a HelmRelease whose chart version is unknown can only
@@ -25,7 +30,7 @@ export function kstatusProves(c: HealthCheck): boolean {
  */
 export function provesExpectation(c: HealthCheck, profile: FluxProfile, jobGate: boolean): boolean {
   if (kstatusProves(c)) return true;
-  if (c.expect.type === 'helm-release' && c.expect.chartVersion === undefined) return false;
+  if (chartVersionUnknown(c)) return false;
   return profile.healthCheckExprs || jobGate;
 }
 

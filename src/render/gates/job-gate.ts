@@ -6,7 +6,7 @@ import { HealthCheck } from '../../planner/layer';
 import { gateScript, resourceOf } from './gate-script';
 
 /** What a Job gate waits for, and where it runs. */
-export interface JobGateSpec {
+export interface JobGateRequest {
   /** Namespace of the Job and its ServiceAccount on the layer's target cluster. */
   readonly namespace: string;
   /** A name stable across runs of the same layer: ServiceAccount, Roles, RoleBindings. */
@@ -16,10 +16,19 @@ export interface JobGateSpec {
   readonly timeoutSeconds: number;
 }
 
-/** The Job's name: it changes when what it waits for changes (Jobs are immutable). */
-export function jobName(spec: JobGateSpec): string {
-  const hash = createHash('sha256').update(spec.image).update(gateScript(spec.checks, spec.timeoutSeconds)).digest('hex').slice(0, 10);
-  return `dkp-fleet-gate-${hash}`;
+/** A Job gate with its script and the Job's name. */
+export interface JobGateSpec extends JobGateRequest {
+  /** The shell script the Job runs ({@link gateScript}). */
+  readonly script: string;
+  /** The Job's name: it changes when what it waits for changes (Jobs are immutable). */
+  readonly jobName: string;
+}
+
+/** Builds the gate's script once, and names the Job after it and the image. */
+export function jobGateSpec(request: JobGateRequest): JobGateSpec {
+  const script = gateScript(request.checks, request.timeoutSeconds);
+  const hash = createHash('sha256').update(request.image).update(script).digest('hex').slice(0, 10);
+  return { ...request, script, jobName: `dkp-fleet-gate-${hash}` };
 }
 
 /** Properties of a {@link JobGate}. */
@@ -61,7 +70,7 @@ export class JobGate extends Construct {
       }
     }
     this.job = new k8s.KubeJob(this, 'Resource', {
-      metadata: { name: jobName(s), namespace: s.namespace },
+      metadata: { name: s.jobName, namespace: s.namespace },
       spec: {
         backoffLimit: 2,
         activeDeadlineSeconds: s.timeoutSeconds + 300,
@@ -73,7 +82,7 @@ export class JobGate extends Construct {
             containers: [{
               name: 'gate',
               image: s.image,
-              command: ['sh', '-c', gateScript(s.checks, s.timeoutSeconds)],
+              command: ['sh', '-c', s.script],
               env: [{ name: 'HOME', value: '/tmp' }],
               securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
