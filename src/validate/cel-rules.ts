@@ -1,5 +1,6 @@
 import { celEnv, celError, isCelError, parse, plan } from '@bufbuild/cel';
 import { SchemaNode } from './structural-schema';
+import type { SchemaError } from './validate-object';
 
 /**
  * Evaluates the `x-kubernetes-validations` CEL rules of a CRD schema on an object, as the API
@@ -9,10 +10,7 @@ import { SchemaNode } from './structural-schema';
  * (@bufbuild/cel: standard CEL, without Kubernetes' extension libraries) cannot run is not
  * reported as an error, but as a note: it was not checked.
  */
-export interface RuleFinding {
-  readonly path: string;
-  readonly message: string;
-}
+export type RuleFinding = SchemaError;
 
 export interface RuleResults {
   readonly errors: readonly RuleFinding[];
