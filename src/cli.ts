@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { FleetError, formatProblem } from './spec/problems';
+import { FleetError, formatProblem } from './input/problems';
 import { guardRemovals, outputFiles, planSynthesis, synthToDist } from './synth';
-import { terminalProgress } from './output/progress';
-import { renderPlanMarkdown } from './plan/plan-markdown';
+import { terminalProgress } from './progress';
+import { renderPlanMarkdown } from './report/plan-markdown';
 
 const USAGE = `usage: dkp-fleet <command> [--json]
 

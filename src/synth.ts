@@ -2,16 +2,16 @@ import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
 import { byPath, folderFiles, OutputFile } from './output/dist-files';
 import { FastYaml } from './output/fast-yaml';
-import { NO_PROGRESS, Progress } from './output/progress';
+import { NO_PROGRESS, Progress } from './progress';
 import { checkRemovals } from './output/removal-guard';
 import { writeAtomically } from './output/write-atomically';
-import { planDocument, PlanDocument } from './plan/plan-document';
-import { renderPlanMarkdown } from './plan/plan-markdown';
+import { planDocument, PlanDocument } from './report/plan-document';
+import { renderPlanMarkdown } from './report/plan-markdown';
 import { planFleet, Plan } from './planner/plan-fleet';
-import { RenderContext, renderContext, RenderedFolder, renderFolders } from './render/render-plan';
-import { loadAddonSources } from './spec/addon-sources';
-import { loadFleet, LoadedFleet } from './spec/load-fleet';
-import { FleetError, located, Problem } from './spec/problems';
+import { RenderContext, renderContext, RenderedFolder, renderFolders } from './charts/render-folders';
+import { loadAddonSources } from './fleet/addon-sources';
+import { loadFleet, LoadedFleet } from './fleet/load-fleet';
+import { FleetError, located, Problem } from './input/problems';
 
 export interface SynthOptions {
   /** The fleet file. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { FleetError, formatProblem } from '../src/spec/problems';
+import { FleetError, formatProblem } from '../src/input/problems';
 
 export const ROOT = path.resolve(__dirname, '..');
 

@@ -1,7 +1,7 @@
 import * as path from 'path';
-import { SchemaRegistry } from '../src/validate/schema-registry';
-import { DistValidation, formatFileError, validateDist } from '../src/validate/validate-dist';
-import { ObjectValidator } from '../src/validate/validate-object';
+import { SchemaRegistry } from '../src/validate-dist/schema-registry';
+import { DistValidation, formatFileError, validateDist } from '../src/validate-dist/validate-dist';
+import { ObjectValidator } from '../src/validate-dist/validate-object';
 import { HAVE_SHARED, ROOT, SHARED } from './helpers';
 
 let shared: ObjectValidator | undefined;

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
-import { INFRASTRUCTURE_PROVIDERS } from '../spec/fleet-spec';
-import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../spec/formats';
-import { FleetError, located, Problem, Problems, show } from '../spec/problems';
-import { INVALID, list, object, oneOf, optional, record, required, string, Validator } from '../spec/schema';
-import { MAX_INPUT_BYTES, parseYaml } from '../spec/yaml-source';
+import { INFRASTRUCTURE_PROVIDERS } from '../fleet/fleet';
+import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../input/formats';
+import { FleetError, located, Problem, Problems, show } from '../input/problems';
+import { INVALID, list, object, oneOf, optional, record, required, string, Validator } from '../input/schema';
+import { MAX_INPUT_BYTES, parseYaml } from '../input/yaml-source';
 import { ReleaseCatalog, ReleaseSource } from './catalog';
 import { AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release } from './release';
 

@@ -1,4 +1,4 @@
-import { InfrastructureProvider } from '../spec/fleet-spec';
+import { InfrastructureProvider } from '../fleet/fleet';
 
 /**
  * The facts dkp-fleet needs about one DKP release (DESIGN §5). Loaded from

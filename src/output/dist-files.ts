@@ -1,5 +1,5 @@
 import { FastYaml } from './fast-yaml';
-import { RenderedFolder } from '../render/render-plan';
+import { RenderedFolder } from '../charts/render-folders';
 
 /** A file of the output, with its path relative to dist/ (always `/`-separated). */
 export interface OutputFile {

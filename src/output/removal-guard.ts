@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Fleet, managedClusters } from '../spec/fleet-spec';
-import { Problem } from '../spec/problems';
+import { Fleet, managedClusters } from '../fleet/fleet';
+import { Problem } from '../input/problems';
 
 /** Kinds of the Cluster API family, by the lowercase kind in an output file name. */
 const CAPI_KINDS: Record<string, string> = {

@@ -1,7 +1,7 @@
 import { Release } from '../catalog/release';
-import { Fleet, KonvoyCluster, ManagedCluster, MANAGEMENT_WORKSPACE_NAMESPACE, Workspace, WorkspaceCluster } from '../spec/fleet-spec';
-import { MAX_NAME_LENGTH } from '../spec/formats';
-import { child, Problems, show } from '../spec/problems';
+import { Fleet, KonvoyCluster, ManagedCluster, MANAGEMENT_WORKSPACE_NAMESPACE, Workspace, WorkspaceCluster } from '../fleet/fleet';
+import { MAX_NAME_LENGTH } from '../input/formats';
+import { child, Problems, show } from '../input/problems';
 import { DependencyGraph } from './graph';
 import { Change, EMPTY_CONTENT, HealthCheck, Layer, LayerContent, LayerKind, LayerScope, LayerTarget, VersionPatch } from './layer';
 import { AppsPlan, PlannedApp, ScopeApps } from './plan-apps';

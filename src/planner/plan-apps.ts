@@ -1,9 +1,9 @@
 import * as semver from 'semver';
 import { appFate } from '../catalog/app-history';
 import { Release } from '../catalog/release';
-import { CatalogAppRef, CustomApp, Fleet, MANAGEMENT_WORKSPACE_NAMESPACE, PlatformAppRef, Workspace } from '../spec/fleet-spec';
-import { child, Problems, show } from '../spec/problems';
-import { suggest } from '../spec/schema';
+import { CatalogAppRef, CustomApp, Fleet, MANAGEMENT_WORKSPACE_NAMESPACE, PlatformAppRef, Workspace } from '../fleet/fleet';
+import { child, Problems, show } from '../input/problems';
+import { suggest } from '../input/schema';
 import { AppDeploymentSpec, Change } from './layer';
 import { KubernetesMove } from './resolve-kubernetes';
 

@@ -1,8 +1,8 @@
 import { ReleaseCatalog } from '../catalog/catalog';
 import { Release } from '../catalog/release';
-import { AddonSources, EMPTY_ADDON_SOURCES } from '../spec/addon-sources';
-import { Fleet } from '../spec/fleet-spec';
-import { Problems } from '../spec/problems';
+import { AddonSources, EMPTY_ADDON_SOURCES } from '../fleet/addon-sources';
+import { Fleet } from '../fleet/fleet';
+import { Problems } from '../input/problems';
 import { buildLayers } from './build-layers';
 import { checkInvariants } from './invariants';
 import { Layer } from './layer';

@@ -1,7 +1,7 @@
 import { CoreAddon, ProviderComponents, Release } from '../catalog/release';
-import { AddonSources } from '../spec/addon-sources';
-import { Fleet, InfrastructureProvider, KonvoyCluster, MachineTemplateRef, managedClusters } from '../spec/fleet-spec';
-import { child, Problems, show } from '../spec/problems';
+import { AddonSources } from '../fleet/addon-sources';
+import { Fleet, InfrastructureProvider, KonvoyCluster, MachineTemplateRef, managedClusters } from '../fleet/fleet';
+import { child, Problems, show } from '../input/problems';
 import { Change, ClusterResourceSetSpec, HelmChartProxySpec, ProviderSpec, TemplateRef } from './layer';
 
 /** The label DKP puts on its Cluster objects and its per-cluster ClusterResourceSets select on (docs/facts/konvoy-notes.md). */

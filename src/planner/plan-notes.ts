@@ -1,7 +1,7 @@
 import { REPLACED_APPS, retirementsCrossed } from '../catalog/app-history';
 import { Release } from '../catalog/release';
-import { Fleet, managedClusters } from '../spec/fleet-spec';
-import { minorOf } from '../spec/formats';
+import { Fleet, managedClusters } from '../fleet/fleet';
+import { minorOf } from '../input/formats';
 import { Layer } from './layer';
 
 /**

@@ -1,9 +1,9 @@
 import * as semver from 'semver';
 import { ReleaseCatalog } from '../catalog/catalog';
 import { Release } from '../catalog/release';
-import { Fleet, KonvoyCluster, managedClusters, workspaceClusters } from '../spec/fleet-spec';
-import { compareMinor, minorOf } from '../spec/formats';
-import { child, Problems, show } from '../spec/problems';
+import { Fleet, KonvoyCluster, managedClusters, workspaceClusters } from '../fleet/fleet';
+import { compareMinor, minorOf } from '../input/formats';
+import { child, Problems, show } from '../input/problems';
 
 /** The Kubernetes version of one cluster before and after the upgrade. */
 export interface KubernetesMove {

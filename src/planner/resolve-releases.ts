@@ -1,9 +1,9 @@
 import * as semver from 'semver';
 import { ReleaseCatalog } from '../catalog/catalog';
 import { Release } from '../catalog/release';
-import { Fleet } from '../spec/fleet-spec';
-import { minorOf } from '../spec/formats';
-import { Problems, show } from '../spec/problems';
+import { Fleet } from '../fleet/fleet';
+import { minorOf } from '../input/formats';
+import { Problems, show } from '../input/problems';
 
 export interface ResolvedReleases {
   readonly target: Release;

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUILT_IN_RELEASES, loadCatalog, loadReleaseFile } from '../../src/catalog/load-catalog';
-import { Problem } from '../../src/spec/problems';
+import { Problem } from '../../src/input/problems';
 import { problemsOf, tempDir } from '../helpers';
 
 const catalog = loadCatalog();

@@ -96,7 +96,7 @@ describeWithShared('every object of the test fleets validates against its schema
 });
 
 describeWithShared('npm run validate', () => {
-  const MAIN = path.join(ROOT, 'lib', 'src', 'validate', 'main.js');
+  const MAIN = path.join(ROOT, 'lib', 'src', 'validate-dist', 'main.js');
   /** Objects and kustomization.yaml files a synthesized folder holds, counted from its files. */
   const counts = (dist: string) => {
     const files = fs.readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'));

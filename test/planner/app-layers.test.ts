@@ -3,7 +3,7 @@ import * as path from 'path';
 import { BUILT_IN_RELEASES, loadCatalog } from '../../src/catalog/load-catalog';
 import { Layer } from '../../src/planner/layer';
 import { planFleet } from '../../src/planner/plan-fleet';
-import { parseFleet } from '../../src/spec/load-fleet';
+import { parseFleet } from '../../src/fleet/load-fleet';
 import { baseFleet, describeWithShared, problemsOf, SHARED, tempDir, toYaml } from '../helpers';
 
 const catalog = loadCatalog();

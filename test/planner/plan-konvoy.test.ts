@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { planFleet } from '../../src/planner/plan-fleet';
-import { loadAddonSources } from '../../src/spec/addon-sources';
-import { parseFleet } from '../../src/spec/load-fleet';
+import { loadAddonSources } from '../../src/fleet/addon-sources';
+import { parseFleet } from '../../src/fleet/load-fleet';
 import { baseFleet, problemsOf, tempDir, toYaml } from '../helpers';
 
 const catalog = loadCatalog();

@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { checkInvariants } from '../../src/planner/invariants';
-import { FleetError, formatProblem } from '../../src/spec/problems';
+import { FleetError, formatProblem } from '../../src/input/problems';
 import { synthToDist } from '../../src/synth';
 import { describeWithShared, fingerprint, HAVE_SHARED, layersFromDist, ROOT, tempDir } from '../helpers';
 import { schemaErrors } from '../proof-helpers';
