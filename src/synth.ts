@@ -8,7 +8,8 @@ import { writeAtomically } from './output/write-atomically';
 import { planDocument, PlanDocument } from './report/plan-document';
 import { renderPlanMarkdown } from './report/plan-markdown';
 import { planFleet, Plan } from './planner/plan-fleet';
-import { RenderContext, renderContext, RenderedFolder, renderFolders } from './charts/render-folders';
+import { RenderedFolder, renderFolders } from './charts/render-folders';
+import { GatePlan, planGates } from './gates/gate-plan';
 import { loadAddonSources } from './fleet/addon-sources';
 import { loadFleet, LoadedFleet } from './fleet/load-fleet';
 import { FleetError, located, Problem } from './input/problems';
@@ -24,7 +25,7 @@ export interface SynthOptions {
 export interface Planned {
   readonly loaded: LoadedFleet;
   readonly plan: Plan;
-  readonly context: RenderContext;
+  readonly gates: GatePlan;
   readonly document: PlanDocument;
 }
 
@@ -69,8 +70,8 @@ export function planSynthesis(options: SynthOptions): Planned {
   return inFleet(loaded, () => {
     const catalog = loadCatalog(loaded.fleet.catalogDir);
     const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
-    const context = renderContext(plan);
-    return { loaded, plan, context, document: planDocument(plan, context) };
+    const gates = planGates(plan);
+    return { loaded, plan, gates, document: planDocument(plan, gates) };
   });
 }
 
@@ -80,7 +81,7 @@ export function planSynthesis(options: SynthOptions): Planned {
  */
 export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS): Generator<OutputFile> {
   const yaml = new FastYaml();
-  for (const folder of renderFolders(planned.plan, planned.context, progress)) {
+  for (const folder of renderFolders(planned.plan, planned.gates, progress)) {
     yield* folderFiles(folder, yaml);
   }
   yield { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) };
@@ -94,7 +95,7 @@ export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS)
  */
 export function synthesize(options: SynthOptions): SynthResult {
   const planned = planSynthesis(options);
-  const folders = [...renderFolders(planned.plan, planned.context, options.progress)];
+  const folders = [...renderFolders(planned.plan, planned.gates, options.progress)];
   const yaml = new FastYaml();
   const files = [...folders.flatMap((f) => folderFiles(f, yaml)), { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }].sort(byPath);
   return { ...planned, folders, files };

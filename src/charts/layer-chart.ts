@@ -5,7 +5,8 @@ import { AddonClusterResourceSet } from '../constructs/addons/addon-cluster-reso
 import { AddonHelmChartProxy } from '../constructs/addons/addon-helm-chart-proxy';
 import { CapiProvider } from '../constructs/capi/capi-provider';
 import { VersionPatchObject } from '../constructs/kubernetes/version-patch-object';
-import { JobGate, JobGateSpec } from '../constructs/gates/job-gate';
+import { JobGate } from '../constructs/gates/job-gate';
+import { JobGateSpec } from '../gates/job-gate-spec';
 import { KommanderAppDeployment } from '../constructs/kommander/kommander-app-deployment';
 
 /** Properties of a {@link LayerChart}. */

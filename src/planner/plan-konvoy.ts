@@ -4,9 +4,6 @@ import { Fleet, InfrastructureProvider, KonvoyCluster, MachineTemplateRef, manag
 import { child, Problems, show } from '../input/problems';
 import { Change, ClusterResourceSetSpec, HelmChartProxySpec, ProviderSpec, TemplateRef } from './layer';
 
-/** The label DKP puts on its Cluster objects and its per-cluster ClusterResourceSets select on (docs/facts/konvoy-notes.md). */
-export const CLUSTER_NAME_LABEL = 'konvoy.d2iq.io/cluster-name';
-
 export interface ClusterAddons {
   readonly helmChartProxies: readonly HelmChartProxySpec[];
   readonly clusterResourceSets: readonly ClusterResourceSetSpec[];

@@ -9,8 +9,6 @@ import { child, Problems, show } from '../input/problems';
 export interface KubernetesMove {
   readonly current: string;
   readonly target: string;
-  /** Node pools (MachineDeployments) by name. */
-  readonly nodePools: ReadonlyMap<string, { readonly current: string; readonly target: string }>;
 }
 
 /**
@@ -87,9 +85,7 @@ export function resolveKubernetes(fleet: Fleet, release: Release, catalog: Relea
     if (fleet.konvoy.enabled) {
       checkTarget(c, target, release, catalog, problems);
     }
-    const pools = new Map<string, { current: string; target: string }>();
     for (const p of c.nodePools.filter((x) => !x.removed)) {
-      pools.set(p.name, { current: p.kubernetesVersion, target });
       if (semver.gt(p.kubernetesVersion, c.kubernetesVersion)) {
         problems.add(child(p.fieldPath, 'kubernetesVersion'), `node pool ${show(p.name)} runs ${show(p.kubernetesVersion)}, newer than its control plane `
           + `${show(c.kubernetesVersion)}; kubelets may never be newer than the API server`);
@@ -102,7 +98,7 @@ export function resolveKubernetes(fleet: Fleet, release: Release, catalog: Relea
         }
       }
     }
-    moves.set(c.name, { current: c.kubernetesVersion, target, nodePools: pools });
+    moves.set(c.name, { current: c.kubernetesVersion, target });
   }
 
   const mgmt = moves.get(fleet.management.name);

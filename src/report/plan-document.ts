@@ -2,7 +2,7 @@ import { DependencyGraph } from '../planner/graph';
 import { HealthCheck, Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
 import { chartVersionUnknown, HealthGate, kstatusProves } from '../gates/health-gate';
-import { RenderContext } from '../charts/render-folders';
+import { GatePlan } from '../gates/gate-plan';
 import { managedClusters, workspaceClusters } from '../fleet/fleet';
 
 /** How strongly a check proves what it expects. */
@@ -89,7 +89,7 @@ function stages(layers: readonly Layer[]): Map<string, number> {
 }
 
 /** The steps no manifest can do, in the order to do them. */
-function beforeMerge(plan: Plan, rendered: RenderContext): string[] {
+function beforeMerge(plan: Plan, gates: GatePlan): string[] {
   const f = plan.fleet;
   const steps: string[] = [];
   const backup = f.preflight.veleroBackup;
@@ -117,18 +117,18 @@ function beforeMerge(plan: Plan, rendered: RenderContext): string[] {
       + `the ${f.flux.sourceRef.kind} ${f.flux.sourceRef.name}, and a bootstrap Kustomization with path ${f.flux.path}/fleet.`);
   } else {
     steps.push(`In namespace ${f.flux.namespace} on ${f.management.name}: the ${f.flux.sourceRef.kind} ${f.flux.sourceRef.name} and a bootstrap Kustomization `
-      + `(${rendered.profile.kustomizationApiVersion}) with path ${f.flux.path}/fleet.`);
+      + `(${gates.profile.kustomizationApiVersion}) with path ${f.flux.path}/fleet.`);
   }
   return steps;
 }
 
 /** Builds the plan document of a synthesized fleet. */
-export function planDocument(plan: Plan, rendered: RenderContext): PlanDocument {
+export function planDocument(plan: Plan, gates: GatePlan): PlanDocument {
   const stage = stages(plan.layers);
   const f = plan.fleet;
   const layers: PlanLayer[] = plan.layers.map((l, i) => {
-    const gate = rendered.gates.get(l.name)!;
-    const job = rendered.jobGates.get(l.name);
+    const gate = gates.healthGates.get(l.name)!;
+    const job = gates.jobGates.get(l.name);
     const jobChecks = new Set(job?.checks ?? []);
     const checks: PlanCheck[] = [
       ...l.checks.map((c) => ({
@@ -156,10 +156,10 @@ export function planDocument(plan: Plan, rendered: RenderContext): PlanDocument 
   const notes: string[] = [...plan.notes];
   const readyOnly = layers.filter((l) => l.readyOnly);
   if (readyOnly.length > 0) {
-    const unknownCharts = plan.layers.flatMap((l) => rendered.gates.get(l.name)!.readyOnly)
+    const unknownCharts = plan.layers.flatMap((l) => gates.healthGates.get(l.name)!.readyOnly)
       .filter(chartVersionUnknown);
     const reasons = [
-      ...(!rendered.profile.healthCheckExprs && !f.flux.gateImage ? [`${rendered.profile.description} has no CEL health checks and spec.flux.gateImage is not set`] : []),
+      ...(!gates.profile.healthCheckExprs && !f.flux.gateImage ? [`${gates.profile.description} has no CEL health checks and spec.flux.gateImage is not set`] : []),
       ...(unknownCharts.length > 0 ? [`the chart version of ${[...new Set(unknownCharts.map((c) => `${c.namespace}/${c.name}`))].join(', ')} is not known (custom apps)`] : []),
     ];
     notes.push(`${readyOnly.length} layer${readyOnly.length === 1 ? '' : 's'} ${readyOnly.length === 1 ? 'is' : 'are'} ready-only for some checks, not version-checked `
@@ -170,7 +170,7 @@ export function planDocument(plan: Plan, rendered: RenderContext): PlanDocument 
     fleet: f.name,
     ...(plan.currentRelease ? { from: plan.currentRelease.version } : {}),
     to: plan.release.version,
-    flux: { mode: f.flux.mode, runner: rendered.profile.description, kustomizationApiVersion: rendered.profile.kustomizationApiVersion, namespace: f.flux.namespace },
+    flux: { mode: f.flux.mode, runner: gates.profile.description, kustomizationApiVersion: gates.profile.kustomizationApiVersion, namespace: f.flux.namespace },
     counts: {
       layers: layers.length,
       workspaces: f.workspaces.length,
@@ -178,7 +178,7 @@ export function planDocument(plan: Plan, rendered: RenderContext): PlanDocument 
       attachedClusters: workspaceClusters(f).length - managed.length,
       waves: new Set(managed.map((c) => c.wave)).size,
     },
-    beforeMerge: beforeMerge(plan, rendered),
+    beforeMerge: beforeMerge(plan, gates),
     layers,
     notes,
   };

@@ -3,15 +3,10 @@ import { show } from '../input/problems';
 import { checkRules } from './cel-rules';
 import { suggest } from '../input/schema';
 import { nameSchema, objectMetaSchema } from './object-meta';
+import { SchemaError } from './schema-error';
 import { SchemaEntry, SchemaRegistry } from './schema-registry';
 import { SchemaNode, toJsonSchema } from './structural-schema';
 
-/** One thing wrong with an object: the field path inside it and what is wrong. */
-export interface SchemaError {
-  /** `spec.dependsOn[0].name`; empty for the object itself. */
-  readonly path: string;
-  readonly message: string;
-}
 
 export interface ObjectValidation {
   readonly errors: readonly SchemaError[];

@@ -1,35 +1,9 @@
-import { createHash } from 'crypto';
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { HealthCheck } from '../../planner/layer';
-import { gateScript, resourceOf } from '../../gates/gate-script';
-
-/** What a Job gate waits for, and where it runs. */
-export interface JobGateRequest {
-  /** Namespace of the Job and its ServiceAccount on the layer's target cluster. */
-  readonly namespace: string;
-  /** A name stable across runs of the same layer: ServiceAccount, Roles, RoleBindings. */
-  readonly name: string;
-  readonly image: string;
-  readonly checks: readonly HealthCheck[];
-  readonly timeoutSeconds: number;
-}
-
-/** A Job gate with its script and the Job's name. */
-export interface JobGateSpec extends JobGateRequest {
-  /** The shell script the Job runs ({@link gateScript}). */
-  readonly script: string;
-  /** The Job's name: it changes when what it waits for changes (Jobs are immutable). */
-  readonly jobName: string;
-}
-
-/** Builds the gate's script once, and names the Job after it and the image. */
-export function jobGateSpec(request: JobGateRequest): JobGateSpec {
-  const script = gateScript(request.checks, request.timeoutSeconds);
-  const hash = createHash('sha256').update(request.image).update(script).digest('hex').slice(0, 10);
-  return { ...request, script, jobName: `dkp-fleet-gate-${hash}` };
-}
+import { resourceOf } from '../../gates/gate-script';
+import { JobGateSpec } from '../../gates/job-gate-spec';
 
 /** Properties of a {@link JobGate}. */
 export interface JobGateProps {
@@ -38,7 +12,7 @@ export interface JobGateProps {
 
 /**
  * A Job that proves a layer finished where Flux has no CEL health checks (DESIGN §2): it runs
- * {@link gateScript} with the fleet's `gateImage`, and the layer's Kustomization waits for it
+ * the gate script with the fleet's `gateImage`, and the layer's Kustomization waits for it
  * to complete. RBAC is least privilege: `get` on exactly the objects it reads.
  */
 export class JobGate extends Construct {

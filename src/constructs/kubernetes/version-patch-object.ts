@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { TemplateRef, VersionPatch } from '../../planner/layer';
 import { protectedMetadata } from '../capi/capi-object';
-import { clusterApiVersions } from '../../planner/build-layers';
+import { clusterApiVersions } from '../../catalog/api-versions';
 
 /** Properties of a {@link VersionPatchObject}. */
 export interface VersionPatchObjectProps {

@@ -1,0 +1,74 @@
+import { Plan } from '../planner/plan-fleet';
+import { FleetError, Problem } from '../input/problems';
+import { HealthCheck, Layer } from '../planner/layer';
+import { durationMillis } from '../input/formats';
+import { fluxProfile, FluxProfile } from './flux-profile';
+import { chartVersionUnknown, healthGate, HealthGate, kstatusProves } from './health-gate';
+import { jobGateSpec, JobGateSpec } from './job-gate-spec';
+
+/** How the layers are gated, decided before any object is built: the Flux that runs the layers and each layer's gate. */
+export interface GatePlan {
+  readonly profile: FluxProfile;
+  /** Health gate of each layer, by layer name. */
+  readonly healthGates: ReadonlyMap<string, HealthGate>;
+  /** Job gates, by layer name (Flux without CEL, with a gateImage). */
+  readonly jobGates: ReadonlyMap<string, JobGateSpec>;
+}
+
+/**
+ * Refuses a plan that needs a feature the reconciling Flux lacks (kommander mode runs on the
+ * old Flux Kommander bundles: docs/facts/flux-features.md).
+ */
+function checkFluxSupport(plan: Plan, profile: FluxProfile): Problem[] {
+  const problems: Problem[] = [];
+  const flux = plan.fleet.flux;
+  if (!profile.sourceKinds.includes(flux.sourceRef.kind)) {
+    problems.push({ path: 'spec.flux.sourceRef.kind', message: `${flux.sourceRef.kind} is not supported by ${profile.description}; `
+      + `it accepts ${profile.sourceKinds.join(', ')}` });
+  }
+  const patching = plan.layers.filter((l) => l.content.versionPatches.length > 0);
+  if (patching.length > 0 && profile.ssaMerge === undefined) {
+    problems.push({ path: 'spec.flux.mode', message: `kommander mode cannot run the Kubernetes layers (${patching[0].name}, ...): ${profile.description} `
+      + 'lacks the kustomize.toolkit.fluxcd.io/ssa: merge annotation (kustomize-controller v0.22.0), without which Flux would take over '
+      + 'fields of KubeadmControlPlane and MachineDeployment objects it does not own; use hub mode, or set spec.konvoy.enabled: false' });
+  }
+  return problems;
+}
+
+/**
+ * A Job gate for a layer whose checks need more than kstatus, when the reconciling Flux has no
+ * CEL and the fleet names a `gateImage` (DESIGN §2). It runs on the layer's target cluster: in
+ * the Flux namespace on the management cluster, in the workspace namespace on a workspace cluster.
+ */
+function jobGateFor(layer: Layer, plan: Plan, profile: FluxProfile): JobGateSpec | undefined {
+  const image = plan.fleet.flux.gateImage;
+  const needs = layer.checks.filter((c) => !kstatusProves(c) && !chartVersionUnknown(c));
+  if (profile.healthCheckExprs || image === undefined || needs.length === 0) return undefined;
+  const scope = layer.scope;
+  const namespace = layer.target.management ? plan.fleet.flux.namespace
+    : plan.fleet.workspaces.find((w) => scope.type === 'cluster' && w.name === scope.workspace)!.namespace;
+  return jobGateSpec({ namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs, timeoutSeconds: Math.round(durationMillis(plan.fleet.flux.timeout) / 1000) });
+}
+
+/**
+ * Decides the Flux profile and every layer's gate.
+ *
+ * @throws FleetError when the reconciling Flux cannot run the plan
+ */
+export function planGates(plan: Plan): GatePlan {
+  const profile = fluxProfile(plan.fleet.flux, plan.currentRelease);
+  const unsupported = checkFluxSupport(plan, profile);
+  if (unsupported.length > 0) {
+    throw new FleetError(unsupported);
+  }
+  const jobGates = new Map<string, JobGateSpec>();
+  const healthGates = new Map(plan.layers.map((l) => {
+    const job = jobGateFor(l, plan, profile);
+    if (job === undefined) return [l.name, healthGate(l.checks, profile)];
+    jobGates.set(l.name, job);
+    const jobCheck: HealthCheck = { apiVersion: 'batch/v1', kind: 'Job', name: job.jobName, namespace: job.namespace, expect: { type: 'ready' }, applied: true };
+    return [l.name, healthGate([...l.checks, jobCheck], profile, true)];
+  }));
+  return { profile, healthGates, jobGates };
+}
+

@@ -1,0 +1,29 @@
+import { createHash } from 'crypto';
+import { HealthCheck } from '../planner/layer';
+import { gateScript } from './gate-script';
+
+/** What a Job gate waits for, and where it runs. */
+export interface JobGateRequest {
+  /** Namespace of the Job and its ServiceAccount on the layer's target cluster. */
+  readonly namespace: string;
+  /** A name stable across runs of the same layer: ServiceAccount, Roles, RoleBindings. */
+  readonly name: string;
+  readonly image: string;
+  readonly checks: readonly HealthCheck[];
+  readonly timeoutSeconds: number;
+}
+
+/** A Job gate with its script and the Job's name. */
+export interface JobGateSpec extends JobGateRequest {
+  /** The shell script the Job runs ({@link gateScript}). */
+  readonly script: string;
+  /** The Job's name: it changes when what it waits for changes (Jobs are immutable). */
+  readonly jobName: string;
+}
+
+/** Builds the gate's script once, and names the Job after it and the image. */
+export function jobGateSpec(request: JobGateRequest): JobGateSpec {
+  const script = gateScript(request.checks, request.timeoutSeconds);
+  const hash = createHash('sha256').update(request.image).update(script).digest('hex').slice(0, 10);
+  return { ...request, script, jobName: `dkp-fleet-gate-${hash}` };
+}
