@@ -4,7 +4,7 @@ import * as semver from 'semver';
 import { INFRASTRUCTURE_PROVIDERS } from '../fleet/fleet';
 import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../input/formats';
 import { FleetError, located, Problem, Problems, show } from '../input/problems';
-import { INVALID, list, object, oneOf, optional, record, required, string, Validator } from '../input/schema';
+import { INVALID, list, object, oneOf, optional, record, required, string, typedObject, Validator } from '../input/schema';
 import { MAX_INPUT_BYTES, parseYaml } from '../input/yaml-source';
 import { ReleaseCatalog, ReleaseSource } from './catalog';
 import { AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release } from './release';
@@ -24,7 +24,7 @@ function packageRoot(): string {
 
 const PROVIDER_URL = /^https:\/\/github\.com\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/releases\/[A-Za-z0-9_.+-]+\/[A-Za-z0-9_.-]+\.yaml$/;
 
-const providerComponents = (): Validator<ProviderComponents> => object<ProviderComponents>({
+const providerComponents = (): Validator<ProviderComponents> => typedObject<ProviderComponents>({
   name: required(dnsLabel()),
   version: required(string({ describe: 'a provider version such as v1.1.3', maxLength: 64, check: (v) => (/^v\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(v) ? undefined : `${show(v)} is not a provider version such as v1.1.3`) })),
   namespace: required(dnsLabel()),
@@ -42,7 +42,7 @@ const helmChartUrl = string({
   check: (v) => (/^(https|oci):\/\/[^\s]+$/.test(v) ? undefined : `${show(v)} is not an https:// or oci:// URL`),
 });
 
-const releaseSchema = object<Omit<Release, 'source'> & { apiVersion: string; kind: string }>({
+const releaseSchema = typedObject<Omit<Release, 'source'> & { apiVersion: string; kind: string }>({
   apiVersion: required(string({ check: (v) => (v === 'dkp-fleet/v1alpha1' ? undefined : `${show(v)} is not supported; use dkp-fleet/v1alpha1`) })),
   kind: required(string({ check: (v) => (v === 'Release' ? undefined : `${show(v)} is not supported; use Release`) })),
   version: required(releaseVersion()),
@@ -64,24 +64,24 @@ const releaseSchema = object<Omit<Release, 'source'> & { apiVersion: string; kin
     helmController: required(string({ maxLength: 32 })),
     sourceController: required(string({ maxLength: 32 })),
   })),
-  platformApps: required(record(dnsLabel(), object<PlatformApp>({
+  platformApps: required(record(dnsLabel(), typedObject<PlatformApp>({
     version: required(appVersion()),
     type: required(oneOf<AppType>(['platform', 'internal', 'catalog', 'partner'])),
     scope: required(list(oneOf(['workspace', 'project'] as const))),
-    helmReleases: optional(list(object<HelmReleaseFact>({
+    helmReleases: optional(list(typedObject<HelmReleaseFact>({
       name: required(dnsLabel()), chart: required(string({ maxLength: 253 })), version: optional(string({ maxLength: 64 })),
     }))),
   }))),
   defaultPlatformApps: required(object({ workspace: optional(list(dnsLabel())), management: optional(list(dnsLabel())) })),
-  catalogApps: required(record(dnsLabel(), list(object<CatalogAppVersion>({ version: required(appVersion()), kubernetes: optional(versionRange()) })))),
+  catalogApps: required(record(dnsLabel(), list(typedObject<CatalogAppVersion>({ version: required(appVersion()), kubernetes: optional(versionRange()) })))),
   capiContract: required(oneOf(['v1alpha4', 'v1beta1'] as const)),
-  capiProviders: optional(object<CapiProviders>({
+  capiProviders: optional(typedObject<CapiProviders>({
     core: optional(providerComponents()),
     bootstrap: optional(providerComponents()),
     controlPlane: optional(providerComponents()),
     infrastructure: optional(record(oneOf(INFRASTRUCTURE_PROVIDERS), providerComponents())),
   })),
-  coreAddons: optional(record(oneOf(INFRASTRUCTURE_PROVIDERS), list(object<CoreAddon>({
+  coreAddons: optional(record(oneOf(INFRASTRUCTURE_PROVIDERS), list(typedObject<CoreAddon>({
     name: required(dnsLabel()),
     version: required(string({ maxLength: 64 })),
     releaseNamespace: required(dnsLabel()),

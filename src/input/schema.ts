@@ -9,19 +9,32 @@ export type Validator<T> = (value: unknown, path: string, problems: Problems) =>
 /** Marker for a value that failed validation. */
 export const INVALID = Symbol('invalid');
 
-/** A field of an object schema. */
-export interface Field<T> {
+/** A field of an object schema; `R` tells whether it is required. */
+export interface Field<T, R extends boolean = boolean> {
   readonly validate: Validator<T>;
-  readonly required: boolean;
+  readonly required: R;
 }
 
-export function required<T>(validate: Validator<T>): Field<T> {
+export function required<T>(validate: Validator<T>): Field<T, true> {
   return { validate, required: true };
 }
 
-export function optional<T>(validate: Validator<T>): Field<T | undefined> {
+export function optional<T>(validate: Validator<T>): Field<T | undefined, false> {
   return { validate: validate as Validator<T | undefined>, required: false };
 }
+
+/** The type a validator yields: `Infer<typeof fleetSchema>` is the fleet file as written. */
+export type Infer<V> = V extends Validator<infer T> ? T : never;
+
+type FieldType<F> = F extends Field<infer T, boolean> ? T : never;
+type RequiredKeys<S> = { [K in keyof S]: S[K] extends Field<unknown, true> ? K : never }[keyof S];
+type OptionalKeys<S> = Exclude<keyof S, RequiredKeys<S>>;
+type Flatten<T> = { [K in keyof T]: T[K] };
+
+/** The value of an object schema: required fields present, optional ones possibly absent. */
+export type ObjectOf<S> = Flatten<
+  { readonly [K in RequiredKeys<S>]: FieldType<S[K]> } & { readonly [K in OptionalKeys<S>]?: Exclude<FieldType<S[K]>, undefined> }
+>;
 
 type Shape<T> = { readonly [K in keyof T]-?: Field<T[K]> };
 
@@ -71,9 +84,18 @@ export function suggest(name: string, options: readonly string[]): string | unde
 
 /**
  * A closed mapping: every field is declared, unknown fields are refused (with a suggestion
- * when the name looks like a typo of a known one).
+ * when the name looks like a typo of a known one). Its type follows from the shape.
  */
-export function object<T>(shape: Shape<T>, describe = 'a mapping'): Validator<T> {
+export function object<S extends Record<string, Field<unknown>>>(shape: S, describe = 'a mapping'): Validator<ObjectOf<S>> {
+  return closedMapping(shape, describe) as Validator<ObjectOf<S>>;
+}
+
+/** {@link object} for a type declared elsewhere (the release catalog's documented interfaces). */
+export function typedObject<T>(shape: Shape<T>, describe = 'a mapping'): Validator<T> {
+  return closedMapping(shape, describe) as Validator<T>;
+}
+
+function closedMapping(shape: Record<string, Field<unknown>>, describe: string): Validator<unknown> {
   const known = Object.keys(shape);
   return (value, path, problems) => {
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -90,7 +112,7 @@ export function object<T>(shape: Shape<T>, describe = 'a mapping'): Validator<T>
     }
     const out: Record<string, unknown> = {};
     for (const key of known) {
-      const field = (shape as Record<string, Field<unknown>>)[key];
+      const field = shape[key];
       const v = Object.prototype.hasOwnProperty.call(input, key) ? input[key] : undefined;
       if (v === undefined || v === null) {
         if (field.required) {
@@ -106,7 +128,7 @@ export function object<T>(shape: Shape<T>, describe = 'a mapping'): Validator<T>
         out[key] = r;
       }
     }
-    return ok ? (out as T) : INVALID;
+    return ok ? out : INVALID;
   };
 }
 
@@ -201,7 +223,7 @@ export function list<T>(item: Validator<T>, options: ListOptions = {}): Validato
  * Accepts either form: a bare string (shorthand) or a mapping. The string form is turned
  * into the mapping form by `fromString`.
  */
-export function stringOr<T>(fromString: (s: string) => T, stringValidator: Validator<string>, mapping: Validator<T>, describe: string): Validator<T> {
+export function stringOr<T>(fromString: (s: string) => NoInfer<T>, stringValidator: Validator<string>, mapping: Validator<T>, describe: string): Validator<T> {
   return (value, path, problems) => {
     if (typeof value === 'string') {
       const s = stringValidator(value, path, problems);
