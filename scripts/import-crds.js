@@ -19,22 +19,20 @@ const shared = path.resolve(process.env.SHARED_DIR || path.join(root, '..', 'sha
 const upstream = (file) => path.join(shared, 'crds', file);
 const local = (file) => path.join(root, 'crds', file);
 
-/** One `cdk8s import` module per upstream project. */
+/**
+ * One `cdk8s import` module per upstream project, with only the kinds dkp-fleet writes through
+ * typed classes (Cluster API version patches are partial objects, written untyped).
+ */
 const MODULES = [
   {
     name: 'flux',
     files: [
       upstream('fluxcd-kustomize-controller/kustomize.toolkit.fluxcd.io_kustomizations.yaml'),
-      upstream('fluxcd-source-controller/source.toolkit.fluxcd.io_gitrepositories.yaml'),
-      upstream('fluxcd-helm-controller/helm.toolkit.fluxcd.io_helmreleases.yaml'),
     ],
   },
   {
     name: 'capi',
     files: [
-      upstream('cluster-api/cluster.x-k8s.io_clusters.yaml'),
-      upstream('cluster-api/cluster.x-k8s.io_machinedeployments.yaml'),
-      upstream('cluster-api/controlplane.cluster.x-k8s.io_kubeadmcontrolplanes.yaml'),
       upstream('cluster-api/addons.cluster.x-k8s.io_clusterresourcesets.yaml'),
     ],
   },
