@@ -1,19 +1,61 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseArgs } from 'util';
 import { FleetError, formatProblem } from './input/problems';
 import { guardRemovals, outputFiles, planSynthesis, synthToDist } from './synth';
 import { terminalProgress } from './progress';
 import { renderPlanMarkdown } from './report/plan-markdown';
 
-const USAGE = `usage: dkp-fleet <command> [--json]
+const USAGE = `usage: dkp-fleet <command> [--fleet <file>] [--out <folder>] [--json]
 
 commands:
   synth          write dist/ from the fleet file, atomically (what \`npx cdk8s synth\` runs)
   plan [--json]  print the plan without writing anything (--json: machine-readable)
   check          exit 1 when the committed dist/ differs from what the fleet file synthesizes
 
-environment: FLEET (the fleet file, default fleet.yaml), FLEET_OUT (the output folder, default dist)
+options:
+  --fleet <file>    the fleet file (default: $FLEET, else fleet.yaml)
+  --out <folder>    the output folder (default: $FLEET_OUT, else dist)
 `;
+
+const COMMANDS = ['synth', 'plan', 'check'] as const;
+type Command = (typeof COMMANDS)[number];
+
+interface Invocation {
+  readonly command: Command;
+  readonly fleetFile: string;
+  readonly outdir: string;
+  readonly json: boolean;
+}
+
+/** Reads the command line; returns a message when it is not one dkp-fleet takes. */
+function parse(argv: readonly string[], env: CliIo['env']): Invocation | { readonly help: boolean; readonly message?: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: { fleet: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (e) {
+    const unknownOption = (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+    return { help: false, message: unknownOption ? `unknown arguments: ${argv.join(' ')}` : (e as Error).message.split('\n')[0] };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  const [command, ...extra] = positionals;
+  if (command === undefined) return { help: false, message: 'no command given' };
+  if (!(COMMANDS as readonly string[]).includes(command) || extra.length > 0 || (values.json && command !== 'plan')) {
+    return { help: false, message: `unknown arguments: ${argv.join(' ')}` };
+  }
+  return {
+    command: command as Command,
+    fleetFile: values.fleet ?? env.FLEET ?? 'fleet.yaml',
+    outdir: values.out ?? env.FLEET_OUT ?? 'dist',
+    json: values.json === true,
+  };
+}
 
 export interface CliIo {
   readonly out: (s: string) => void;
@@ -108,19 +150,17 @@ function check(fleetFile: string, outdir: string, io: CliIo): number {
 
 /** Runs one command; returns the exit code. Never throws for bad input. */
 export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number {
-  const [command, ...rest] = argv;
-  const fleetFile = io.env.FLEET ?? 'fleet.yaml';
-  const outdir = io.env.FLEET_OUT ?? 'dist';
-  const unknown = rest.filter((a) => a !== '--json' || command !== 'plan');
-  if (command === undefined || !['synth', 'plan', 'check'].includes(command) || unknown.length > 0) {
-    io.err(command === '--help' || command === '-h' ? USAGE : `dkp-fleet: ${command === undefined ? 'no command given' : `unknown arguments: ${[command, ...rest].join(' ')}`}\n${USAGE}`);
-    return command === '--help' || command === '-h' ? 0 : 2;
+  const inv = parse(argv, io.env);
+  if (!('command' in inv)) {
+    io.err(inv.help ? USAGE : `dkp-fleet: ${inv.message}\n${USAGE}`);
+    return inv.help ? 0 : 2;
   }
+  const { command, fleetFile, outdir } = inv;
   try {
     switch (command) {
       case 'synth': return synth(fleetFile, outdir, io);
-      case 'plan': return plan(fleetFile, rest.includes('--json'), io);
-      default: return check(fleetFile, outdir, io);
+      case 'plan': return plan(fleetFile, inv.json, io);
+      case 'check': return check(fleetFile, outdir, io);
     }
   } catch (e) {
     if (e instanceof FleetError) return refused(e, fleetFile, outdir, io);

@@ -88,7 +88,7 @@ describe('npm run plan', () => {
   test('fails if given an unknown argument, with usage', () => {
     const r = cli(['plan', '--yaml'], {});
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^dkp-fleet: unknown arguments: plan --yaml\nusage: dkp-fleet <command> \[--json\]/);
+    expect(r.err).toMatch(/^dkp-fleet: unknown arguments: plan --yaml\nusage: dkp-fleet <command> \[--fleet <file>\] \[--out <folder>\] \[--json\]/);
   });
 });
 
