@@ -3,8 +3,8 @@
 // usage: node lib/bench/synth-child.js <fleet.yaml> <outdir> [synth|check]
 import * as fs from 'fs';
 import * as path from 'path';
-import { runCli } from '../src/cli';
 import { measure } from './measure';
+import { runCli } from '../src/cli';
 
 const [fleetFile, outdir, command = 'synth'] = process.argv.slice(2);
 const errors: string[] = [];

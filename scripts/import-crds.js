@@ -8,10 +8,10 @@
 //  - for multi-version CRDs the unsuffixed class is the first listed version, so only the
 //    served versions are kept (on a scratch copy) and `ClusterV1Beta1` becomes `Cluster`.
 'use strict';
+const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
-const { execFileSync } = require('child_process');
 const YAML = require('yaml');
 
 const root = path.resolve(__dirname, '..');

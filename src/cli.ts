@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { FleetError, formatProblem } from './input/problems';
-import { guardRemovals, outputFiles, planSynthesis, synthToDist } from './synth';
 import { terminalProgress } from './progress';
 import { renderPlanMarkdown } from './report/plan-markdown';
+import { guardRemovals, outputFiles, planSynthesis, synthToDist } from './synth';
 
 const USAGE = `usage: dkp-fleet <command> [--fleet <file>] [--out <folder>] [--json]
 

@@ -1,18 +1,18 @@
 import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
-import { byPath, folderFiles, OutputFile } from './output/dist-files';
-import { FastYaml } from './output/fast-yaml';
-import { NO_PROGRESS, Progress } from './progress';
-import { checkRemovals } from './output/removal-guard';
-import { writeAtomically } from './output/write-atomically';
-import { planDocument, PlanDocument } from './report/plan-document';
-import { renderPlanMarkdown } from './report/plan-markdown';
-import { planFleet, Plan } from './planner/plan-fleet';
 import { RenderedFolder, renderFolders } from './charts/render-folders';
-import { GatePlan, planGates } from './gates/gate-plan';
 import { loadAddonSources } from './fleet/addon-sources';
 import { loadFleet, LoadedFleet } from './fleet/load-fleet';
+import { GatePlan, planGates } from './gates/gate-plan';
 import { FleetError, located, Problem } from './input/problems';
+import { byPath, folderFiles, OutputFile } from './output/dist-files';
+import { FastYaml } from './output/fast-yaml';
+import { checkRemovals } from './output/removal-guard';
+import { writeAtomically } from './output/write-atomically';
+import { planFleet, Plan } from './planner/plan-fleet';
+import { NO_PROGRESS, Progress } from './progress';
+import { planDocument, PlanDocument } from './report/plan-document';
+import { renderPlanMarkdown } from './report/plan-markdown';
 
 export interface SynthOptions {
   /** The fleet file. */

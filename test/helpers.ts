@@ -1,3 +1,5 @@
+import { spawnSync } from 'child_process';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -76,7 +78,6 @@ export function problemsOf(fn: () => unknown): string[] {
 /** sha256 of every file under `dir`, by relative path: a byte-for-byte fingerprint. */
 export function fingerprint(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const crypto = require('crypto');
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
@@ -123,7 +124,6 @@ export function layersFromDist(dist: string): import('../src/planner/invariants'
 
 /** Runs `kubectl kustomize` on a folder; returns the built documents or throws with kustomize's error. */
 export function kustomizeBuild(dir: string): any[] {
-  const { spawnSync } = require('child_process');
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr || r.error}`);
   return YAML.parseAllDocuments(r.stdout).map((d) => d.toJS()).filter((d) => d !== null);

@@ -1,8 +1,8 @@
 import * as path from 'path';
+import { HAVE_SHARED, ROOT, SHARED } from './helpers';
 import { SchemaRegistry } from '../src/validate-dist/schema-registry';
 import { DistValidation, formatFileError, validateDist } from '../src/validate-dist/validate-dist';
 import { ObjectValidator } from '../src/validate-dist/validate-object';
-import { HAVE_SHARED, ROOT, SHARED } from './helpers';
 
 let shared: ObjectValidator | undefined;
 

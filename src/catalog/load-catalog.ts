@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
+import { ReleaseCatalog, ReleaseSource } from './catalog';
+import { AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release } from './release';
 import { INFRASTRUCTURE_PROVIDERS } from '../fleet/fleet';
 import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../input/formats';
 import { FleetError, located, Problem, Problems, show } from '../input/problems';
 import { INVALID, list, object, oneOf, optional, record, required, string, typedObject, Validator } from '../input/schema';
 import { MAX_INPUT_BYTES, parseYaml } from '../input/yaml-source';
-import { ReleaseCatalog, ReleaseSource } from './catalog';
-import { AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release } from './release';
 
 /** Folder of the built-in release files. */
 export const BUILT_IN_RELEASES = path.join(packageRoot(), 'src', 'catalog', 'releases');

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Plan } from '../planner/plan-fleet';
 import { LayerKustomization } from '../constructs/flux/layer-kustomization';
 import { FluxProfile } from '../gates/flux-profile';
 import { HealthGate } from '../gates/health-gate';
+import { Plan } from '../planner/plan-fleet';
 
 /** The folder every layer Kustomization lives in; the user's bootstrap Kustomization points at it. */
 export const FLEET_FOLDER = 'fleet';

@@ -1,13 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Layer } from '../planner/layer';
 import { AddonClusterResourceSet } from '../constructs/addons/addon-cluster-resource-set';
 import { AddonHelmChartProxy } from '../constructs/addons/addon-helm-chart-proxy';
 import { CapiProvider } from '../constructs/capi/capi-provider';
-import { VersionPatchObject } from '../constructs/kubernetes/version-patch-object';
 import { JobGate } from '../constructs/gates/job-gate';
-import { JobGateSpec } from '../gates/job-gate-spec';
 import { KommanderAppDeployment } from '../constructs/kommander/kommander-app-deployment';
+import { VersionPatchObject } from '../constructs/kubernetes/version-patch-object';
+import { JobGateSpec } from '../gates/job-gate-spec';
+import { Layer } from '../planner/layer';
 
 /** Properties of a {@link LayerChart}. */
 export interface LayerChartProps {

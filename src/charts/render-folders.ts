@@ -1,10 +1,10 @@
 import { ApiObject, App } from 'cdk8s';
-import { Plan } from '../planner/plan-fleet';
 import { assertPruneProtected } from '../constructs/capi/capi-object';
+import { Plan } from '../planner/plan-fleet';
 import { NO_PROGRESS, Progress } from '../progress';
 import { FleetChart, FLEET_FOLDER } from './fleet-chart';
-import { GatePlan } from '../gates/gate-plan';
 import { LayerChart } from './layer-chart';
+import { GatePlan } from '../gates/gate-plan';
 
 /** The objects of one output folder. */
 export interface RenderedFolder {

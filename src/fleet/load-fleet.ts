@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Fleet } from './fleet';
-import { FleetError, located, Locator, Problems } from '../input/problems';
 import { validateFleet } from './validate-fleet';
+import { FleetError, located, Locator, Problems } from '../input/problems';
 import { MAX_INPUT_BYTES, parseYaml } from '../input/yaml-source';
 
 export interface LoadedFleet {

@@ -1,10 +1,10 @@
-import { Plan } from '../planner/plan-fleet';
-import { FleetError, Problem } from '../input/problems';
-import { HealthCheck, Layer } from '../planner/layer';
-import { durationMillis } from '../input/formats';
 import { fluxProfile, FluxProfile } from './flux-profile';
 import { chartVersionUnknown, healthGate, HealthGate, kstatusProves } from './health-gate';
 import { jobGateSpec, JobGateSpec } from './job-gate-spec';
+import { durationMillis } from '../input/formats';
+import { FleetError, Problem } from '../input/problems';
+import { HealthCheck, Layer } from '../planner/layer';
+import { Plan } from '../planner/plan-fleet';
 
 /** How the layers are gated, decided before any object is built: the Flux that runs the layers and each layer's gate. */
 export interface GatePlan {

@@ -1,6 +1,6 @@
-import { HealthCheck } from '../planner/layer';
 import { HealthCheckExpr, healthCheckExprs } from './cel';
 import { FluxProfile } from './flux-profile';
+import { HealthCheck } from '../planner/layer';
 
 /** The health part of a layer's Kustomization spec. */
 export interface HealthGate {

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import { HealthCheck } from '../planner/layer';
 import { gateScript } from './gate-script';
+import { HealthCheck } from '../planner/layer';
 
 /** What a Job gate waits for, and where it runs. */
 export interface JobGateRequest {

@@ -1,9 +1,9 @@
-import { CLUSTER_APP_API_VERSION, helmReleaseApiVersion, VELERO_BACKUP_API_VERSION } from '../catalog/api-versions';
-import { MANAGEMENT_WORKSPACE_NAMESPACE, Workspace } from '../fleet/fleet';
-import { child } from '../input/problems';
 import { EMPTY_CONTENT, HealthCheck, LayerScope } from './layer';
 import { appContent, BuildInput, count, helmReleaseChecks, LayerBuilder, Targets } from './layer-builder';
 import { ScopeApps } from './plan-apps';
+import { CLUSTER_APP_API_VERSION, helmReleaseApiVersion, VELERO_BACKUP_API_VERSION } from '../catalog/api-versions';
+import { MANAGEMENT_WORKSPACE_NAMESPACE, Workspace } from '../fleet/fleet';
+import { child } from '../input/problems';
 
 /**
  * Adds the layers that come before any Konvoy layer (DESIGN §1, 0-4): preflight, Kommander,

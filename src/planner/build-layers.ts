@@ -1,9 +1,9 @@
-import { Problems } from '../input/problems';
 import { addAppLayers } from './app-layers';
 import { DependencyGraph } from './graph';
 import { addKonvoyLayers } from './konvoy-layers';
 import { Layer } from './layer';
 import { BuildInput, Draft, LayerBuilder, targetsOf } from './layer-builder';
+import { Problems } from '../input/problems';
 
 /**
  * Two layers must never write the same object: Flux applies them with one field manager, so

@@ -1,10 +1,10 @@
+import { addKubernetesLayers } from './kubernetes-layers';
+import { EMPTY_CONTENT, HealthCheck, LayerScope, LayerTarget } from './layer';
+import { BuildInput, count, Draft, LayerBuilder, Targets } from './layer-builder';
+import { ClusterAddons } from './plan-konvoy';
 import { CLUSTER_RESOURCE_SET_API_VERSION, HELM_CHART_PROXY_API_VERSION, PROVIDER_API_VERSION } from '../catalog/api-versions';
 import { managedClusters } from '../fleet/fleet';
 import { child } from '../input/problems';
-import { EMPTY_CONTENT, HealthCheck, LayerScope, LayerTarget } from './layer';
-import { addKubernetesLayers } from './kubernetes-layers';
-import { BuildInput, count, Draft, LayerBuilder, Targets } from './layer-builder';
-import { ClusterAddons } from './plan-konvoy';
 
 /**
  * Adds the Konvoy layers (DESIGN §1, 5-11): Cluster API providers, then the management

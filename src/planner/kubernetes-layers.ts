@@ -1,10 +1,10 @@
-import { clusterApiVersions } from '../catalog/api-versions';
-import { Release } from '../catalog/release';
-import { KonvoyCluster } from '../fleet/fleet';
 import { EMPTY_CONTENT, LayerScope, LayerTarget, VersionPatch } from './layer';
 import { count, LayerBuilder } from './layer-builder';
 import { templateRef } from './plan-konvoy';
 import { KubernetesMove } from './resolve-kubernetes';
+import { clusterApiVersions } from '../catalog/api-versions';
+import { Release } from '../catalog/release';
+import { KonvoyCluster } from '../fleet/fleet';
 
 /** Where a cluster's Kubernetes layers go: their names, scope, target and predecessor. */
 export interface KubernetesLayersAt {

@@ -1,11 +1,11 @@
-import { Release } from '../catalog/release';
-import { Fleet, WorkspaceCluster } from '../fleet/fleet';
-import { MAX_NAME_LENGTH } from '../input/formats';
-import { Problems, show } from '../input/problems';
 import { Change, EMPTY_CONTENT, HealthCheck, LayerContent, LayerKind, LayerScope, LayerTarget } from './layer';
 import { AppsPlan, PlannedApp } from './plan-apps';
 import { KonvoyPlan } from './plan-konvoy';
 import { KubernetesMove } from './resolve-kubernetes';
+import { Release } from '../catalog/release';
+import { Fleet, WorkspaceCluster } from '../fleet/fleet';
+import { MAX_NAME_LENGTH } from '../input/formats';
+import { Problems, show } from '../input/problems';
 
 /** A layer being built; `after` lists the layers it must follow (not yet reduced). */
 export interface Draft {

@@ -1,11 +1,11 @@
 import * as semver from 'semver';
+import { AppDeploymentSpec, Change } from './layer';
+import { KubernetesMove } from './resolve-kubernetes';
 import { appFate } from '../catalog/app-history';
 import { Release } from '../catalog/release';
 import { CatalogAppRef, CustomApp, Fleet, MANAGEMENT_WORKSPACE_NAMESPACE, PlatformAppRef, Workspace } from '../fleet/fleet';
 import { child, Problems, show } from '../input/problems';
 import { suggest } from '../input/schema';
-import { AppDeploymentSpec, Change } from './layer';
-import { KubernetesMove } from './resolve-kubernetes';
 
 /** A HelmRelease an app renders, checked on the clusters the app runs on. */
 export interface HelmReleaseCheck {

@@ -1,16 +1,16 @@
-import { ReleaseCatalog } from '../catalog/catalog';
-import { Release } from '../catalog/release';
-import { AddonSources, EMPTY_ADDON_SOURCES } from '../fleet/addon-sources';
-import { Fleet } from '../fleet/fleet';
-import { Problems } from '../input/problems';
 import { buildLayers } from './build-layers';
 import { checkInvariants } from './invariants';
 import { Layer } from './layer';
 import { planApps } from './plan-apps';
 import { planKonvoy } from './plan-konvoy';
-import { resolveKubernetes } from './resolve-kubernetes';
 import { manualSteps, planNotes } from './plan-notes';
+import { resolveKubernetes } from './resolve-kubernetes';
 import { resolveReleases } from './resolve-releases';
+import { ReleaseCatalog } from '../catalog/catalog';
+import { Release } from '../catalog/release';
+import { AddonSources, EMPTY_ADDON_SOURCES } from '../fleet/addon-sources';
+import { Fleet } from '../fleet/fleet';
+import { Problems } from '../input/problems';
 
 /** Everything the renderer needs: the layers in the order Flux will run them. */
 export interface Plan {

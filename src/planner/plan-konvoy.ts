@@ -1,8 +1,8 @@
+import { Change, ClusterResourceSetSpec, HelmChartProxySpec, ProviderSpec, TemplateRef } from './layer';
 import { CoreAddon, ProviderComponents, Release } from '../catalog/release';
 import { AddonSources } from '../fleet/addon-sources';
 import { Fleet, InfrastructureProvider, KonvoyCluster, MachineTemplateRef, managedClusters } from '../fleet/fleet';
 import { child, Problems, show } from '../input/problems';
-import { Change, ClusterResourceSetSpec, HelmChartProxySpec, ProviderSpec, TemplateRef } from './layer';
 
 export interface ClusterAddons {
   readonly helmChartProxies: readonly HelmChartProxySpec[];

@@ -1,8 +1,8 @@
+import { Layer } from './layer';
 import { REPLACED_APPS, retirementsCrossed } from '../catalog/app-history';
 import { Release } from '../catalog/release';
 import { Fleet, managedClusters } from '../fleet/fleet';
 import { minorOf } from '../input/formats';
-import { Layer } from './layer';
 
 /**
  * Notes for the reviewer: facts the plan rests on that are inferred rather than read in a

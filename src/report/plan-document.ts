@@ -1,9 +1,9 @@
+import { managedClusters, workspaceClusters } from '../fleet/fleet';
+import { GatePlan } from '../gates/gate-plan';
+import { chartVersionUnknown, HealthGate, kstatusProves } from '../gates/health-gate';
 import { DependencyGraph } from '../planner/graph';
 import { HealthCheck, Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
-import { chartVersionUnknown, HealthGate, kstatusProves } from '../gates/health-gate';
-import { GatePlan } from '../gates/gate-plan';
-import { managedClusters, workspaceClusters } from '../fleet/fleet';
 
 /** How strongly a check proves what it expects. */
 export type CheckStrength =

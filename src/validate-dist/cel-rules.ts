@@ -1,6 +1,6 @@
 import { celEnv, celError, isCelError, parse, plan } from '@bufbuild/cel';
-import { SchemaNode } from './structural-schema';
 import type { SchemaError } from './schema-error';
+import { SchemaNode } from './structural-schema';
 
 /**
  * Evaluates the `x-kubernetes-validations` CEL rules of a CRD schema on an object, as the API

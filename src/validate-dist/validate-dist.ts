@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as YAML from 'yaml';
 import Ajv from 'ajv';
+import * as YAML from 'yaml';
 import { KUSTOMIZE_CONFIG_SCHEMA } from './core-schemas';
 import { toJsonSchema } from './structural-schema';
 import { fieldPath, ObjectValidator } from './validate-object';

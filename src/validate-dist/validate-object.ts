@@ -1,11 +1,11 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
-import { show } from '../input/problems';
 import { checkRules } from './cel-rules';
-import { suggest } from '../input/schema';
 import { nameSchema, objectMetaSchema } from './object-meta';
 import { SchemaError } from './schema-error';
 import { SchemaEntry, SchemaRegistry } from './schema-registry';
 import { SchemaNode, toJsonSchema } from './structural-schema';
+import { show } from '../input/problems';
+import { suggest } from '../input/schema';
 
 
 export interface ObjectValidation {

@@ -1,11 +1,11 @@
 import { Testing } from 'cdk8s';
-import { tempDir } from '../helpers';
 import { FleetChart, FLEET_FOLDER } from '../../src/charts/fleet-chart';
 import { Fleet, FluxSettings } from '../../src/fleet/fleet';
 import { HUB_PROFILE } from '../../src/gates/flux-profile';
 import { HealthGate } from '../../src/gates/health-gate';
 import { EMPTY_CONTENT, Layer } from '../../src/planner/layer';
 import { Plan } from '../../src/planner/plan-fleet';
+import { tempDir } from '../helpers';
 
 const MGMT: Layer = {
   name: 'mgmt-kommander',

@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
-import { tempDir } from '../helpers';
 import { LayerChart, LayerChartProps } from '../../src/charts/layer-chart';
 import { jobGateSpec } from '../../src/gates/job-gate-spec';
 import { EMPTY_CONTENT, Layer, LayerContent } from '../../src/planner/layer';
+import { tempDir } from '../helpers';
 
 const PRUNE = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
 

@@ -1,4 +1,6 @@
+import { loadCatalog } from '../../src/catalog/load-catalog';
 import { parseFleet } from '../../src/fleet/load-fleet';
+import { planFleet } from '../../src/planner/plan-fleet';
 import { baseFleet, problemsOf, toYaml } from '../helpers';
 
 const problems = (fleet: unknown) => problemsOf(() => parseFleet(toYaml(fleet), 'fleet.yaml'));
@@ -74,8 +76,6 @@ describe('user strings in messages', () => {
 
 describe('app names that are also JavaScript object members', () => {
   test('fails if an app is named "constructor": not an app of the release (it was an internal error or an AppDeployment of "constructor-undefined")', () => {
-    const { loadCatalog } = require('../../src/catalog/load-catalog');
-    const { planFleet } = require('../../src/planner/plan-fleet');
     const f = baseFleet();
     f.spec.management.platformApps = ['constructor'];
     f.spec.workspaces[0].catalogApps = ['constructor'];

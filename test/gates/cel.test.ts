@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { run } from '@bufbuild/cel';
 import * as YAML from 'yaml';
-import { Expectation, HealthCheck } from '../../src/planner/layer';
 import { healthCheckExprs } from '../../src/gates/cel';
+import { Expectation, HealthCheck } from '../../src/planner/layer';
 import { describeWithShared, SHARED } from '../helpers';
 
 function check(kind: string, apiVersion: string, expect: Expectation, name = 'x', namespace = 'ns'): HealthCheck {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUILT_IN_RELEASES, loadCatalog } from '../../src/catalog/load-catalog';
+import { parseFleet } from '../../src/fleet/load-fleet';
 import { Layer } from '../../src/planner/layer';
 import { planFleet } from '../../src/planner/plan-fleet';
-import { parseFleet } from '../../src/fleet/load-fleet';
 import { baseFleet, describeWithShared, problemsOf, SHARED, tempDir, toYaml } from '../helpers';
 
 const catalog = loadCatalog();

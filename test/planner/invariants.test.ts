@@ -1,7 +1,7 @@
 import { loadCatalog } from '../../src/catalog/load-catalog';
+import { parseFleet } from '../../src/fleet/load-fleet';
 import { checkInvariants, LayerNode } from '../../src/planner/invariants';
 import { planFleet } from '../../src/planner/plan-fleet';
-import { parseFleet } from '../../src/fleet/load-fleet';
 import { baseFleet, toYaml } from '../helpers';
 
 function layers(): LayerNode[] {

@@ -1,6 +1,6 @@
 import { loadCatalog } from '../../src/catalog/load-catalog';
-import { planFleet } from '../../src/planner/plan-fleet';
 import { parseFleet } from '../../src/fleet/load-fleet';
+import { planFleet } from '../../src/planner/plan-fleet';
 import { baseFleet, problemsOf, toYaml } from '../helpers';
 
 const catalog = loadCatalog();

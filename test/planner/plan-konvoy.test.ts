@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../../src/catalog/load-catalog';
-import { planFleet } from '../../src/planner/plan-fleet';
 import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
+import { planFleet } from '../../src/planner/plan-fleet';
 import { baseFleet, problemsOf, tempDir, toYaml } from '../helpers';
 
 const catalog = loadCatalog();

@@ -1,9 +1,9 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { synthToDist } from '../../src/synth';
 import { FleetError, formatProblem } from '../../src/input/problems';
 import { MAX_INPUT_BYTES, MAX_YAML_VALUES } from '../../src/input/yaml-source';
+import { synthToDist } from '../../src/synth';
 import { fingerprint, ROOT, tempDir } from '../helpers';
 
 /**

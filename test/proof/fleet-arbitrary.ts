@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { appFate } from '../../src/catalog/app-history';
 import * as semver from 'semver';
+import { appFate } from '../../src/catalog/app-history';
 import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { Release } from '../../src/catalog/release';
 
@@ -148,8 +148,9 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   // Konvoy layers need the target's provider and addon facts (the catalog has them for 2.1.0 and 2.2.0).
   const konvoyPairs = allPairs.filter((p) => konvoyProviders(p.target).length > 0);
   const konvoy = !bp.konvoyOff && konvoyPairs.length > 0;
-  let { current, target } = pick(konvoy ? konvoyPairs : allPairs, bp.pair);
-  if (bp.noCurrent && !bp.kommander) current = undefined;
+  const picked = pick(konvoy ? konvoyPairs : allPairs, bp.pair);
+  const target = picked.target;
+  const current = bp.noCurrent && !bp.kommander ? undefined : picked.current;
   const k8s = target.kubernetes!;
   const supported = KUBERNETES.filter((v) => semver.satisfies(v, k8s.supported));
   const kcAtLeast = (v: string) => current !== undefined && semver.gte(semver.coerce(current.flux.kustomizeController)!, v);

@@ -1,10 +1,10 @@
 import { spawnSync } from 'child_process';
-import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
+import fc from 'fast-check';
 import * as YAML from 'yaml';
-import { checkInvariants } from '../../src/planner/invariants';
 import { FleetError, formatProblem } from '../../src/input/problems';
+import { checkInvariants } from '../../src/planner/invariants';
 import { synthToDist } from '../../src/synth';
 import { describeWithShared, fingerprint, HAVE_SHARED, layersFromDist, ROOT, tempDir } from '../helpers';
 import { schemaErrors } from '../proof-helpers';

@@ -1,6 +1,6 @@
-import fc from 'fast-check';
 import * as fs from 'fs';
 import * as path from 'path';
+import fc from 'fast-check';
 import * as YAML from 'yaml';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { checkInvariants, LayerNode } from '../../src/planner/invariants';

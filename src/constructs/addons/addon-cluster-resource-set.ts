@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { ConfigMap } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ClusterResourceSet, ClusterResourceSetSpecStrategy } from '../../../imports/capi-addons.cluster.x-k8s.io';
-import { ClusterResourceSetSpec } from '../../planner/layer';
 import { CLUSTER_NAME_LABEL } from '../../catalog/api-versions';
+import { ClusterResourceSetSpec } from '../../planner/layer';
 import { PRUNE_DISABLED, protectedMetadata } from '../capi/capi-object';
 
 /** Properties of an {@link AddonClusterResourceSet}. */

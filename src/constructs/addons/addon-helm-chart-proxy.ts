@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { HelmChartProxy } from '../../../imports/caaph-addons.cluster.x-k8s.io';
-import { HelmChartProxySpec } from '../../planner/layer';
 import { CLUSTER_NAME_LABEL } from '../../catalog/api-versions';
+import { HelmChartProxySpec } from '../../planner/layer';
 import { protectedMetadata } from '../capi/capi-object';
 
 /** Properties of an {@link AddonHelmChartProxy}. */

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { protectedMetadata } from './capi-object';
 import { BootstrapProvider, ControlPlaneProvider, CoreProvider, CoreProviderSpec, InfrastructureProvider } from '../../../imports/capi-operator-operator.cluster.x-k8s.io';
 import { ProviderSpec } from '../../planner/layer';
-import { protectedMetadata } from './capi-object';
 
 /** Properties of a {@link CapiProvider}. */
 export interface CapiProviderProps {

@@ -7,10 +7,10 @@ import {
   KustomizationSpecSourceRefKind,
   toJson_KustomizationSpec,
 } from '../../../imports/flux-kustomize.toolkit.fluxcd.io';
-import { Layer } from '../../planner/layer';
 import { FluxSettings } from '../../fleet/fleet';
 import { FluxProfile } from '../../gates/flux-profile';
 import { HealthGate } from '../../gates/health-gate';
+import { Layer } from '../../planner/layer';
 
 /** Properties of a {@link LayerKustomization}. */
 export interface LayerKustomizationProps {

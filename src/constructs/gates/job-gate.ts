@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { HealthCheck } from '../../planner/layer';
 import { resourceOf } from '../../gates/gate-script';
 import { JobGateSpec } from '../../gates/job-gate-spec';
+import { HealthCheck } from '../../planner/layer';
 
 /** Properties of a {@link JobGate}. */
 export interface JobGateProps {

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { clusterApiVersions } from '../../catalog/api-versions';
 import { TemplateRef, VersionPatch } from '../../planner/layer';
 import { protectedMetadata } from '../capi/capi-object';
-import { clusterApiVersions } from '../../catalog/api-versions';
 
 /** Properties of a {@link VersionPatchObject}. */
 export interface VersionPatchObjectProps {
