@@ -2,15 +2,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
 import { ReleaseCatalog, ReleaseSource } from './catalog';
-import { AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release } from './release';
+import {
+  AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release, ReleaseNote, ReplacedApp, RetiredApp,
+} from './release';
 import { INFRASTRUCTURE_PROVIDERS } from '../fleet/fleet';
 import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../input/formats';
 import { FleetError, located, Problem, Problems, show } from '../input/problems';
-import { INVALID, list, object, oneOf, optional, record, required, string, typedObject, Validator } from '../input/schema';
+import { boolean, INVALID, list, object, oneOf, optional, record, required, string, typedObject, Validator } from '../input/schema';
 import { MAX_INPUT_BYTES, parseYaml } from '../input/yaml-source';
 
+/** The folder that holds package.json: release files and docs are read from there. */
+export const PACKAGE_ROOT = packageRoot();
+
 /** Folder of the built-in release files. */
-export const BUILT_IN_RELEASES = path.join(packageRoot(), 'src', 'catalog', 'releases');
+export const BUILT_IN_RELEASES = path.join(PACKAGE_ROOT, 'src', 'catalog', 'releases');
 
 function packageRoot(): string {
   let dir = __dirname;
@@ -36,6 +41,12 @@ const providerComponents = (): Validator<ProviderComponents> => typedObject<Prov
   })),
 });
 
+const semverRange = () => string({
+  describe: 'a semver range',
+  maxLength: 256,
+  check: (v) => (semver.validRange(v) !== null ? undefined : `${show(v)} is not a semver range such as ">=2.1.0 <2.2.0"`),
+});
+
 const helmChartUrl = string({
   describe: 'an https URL',
   maxLength: 512,
@@ -46,11 +57,7 @@ const releaseSchema = typedObject<Omit<Release, 'source'> & { apiVersion: string
   apiVersion: required(string({ check: (v) => (v === 'dkp-fleet/v1alpha1' ? undefined : `${show(v)} is not supported; use dkp-fleet/v1alpha1`) })),
   kind: required(string({ check: (v) => (v === 'Release' ? undefined : `${show(v)} is not supported; use Release`) })),
   version: required(releaseVersion()),
-  upgradeFrom: required(string({
-    describe: 'a semver range',
-    maxLength: 256,
-    check: (v) => (semver.validRange(v) !== null ? undefined : `${show(v)} is not a semver range such as ">=2.1.0 <2.2.0"`),
-  })),
+  upgradeFrom: required(semverRange()),
   kubernetes: optional(object({ supported: required(versionRange()), default: optional(kubernetesVersion()) })),
   kommander: required(object({
     applicationsRef: required(string({ maxLength: 128 })),
@@ -88,6 +95,18 @@ const releaseSchema = typedObject<Omit<Release, 'source'> & { apiVersion: string
     chart: optional(object({ repoURL: required(helmChartUrl), name: required(dnsLabel()), version: required(string({ maxLength: 64 })) })),
   })))),
   clusterResourceSetStrategy: required(oneOf(['ApplyOnce', 'ApplyAlways', 'Reconcile'] as const)),
+  replacedApps: optional(record(dnsLabel(), typedObject<ReplacedApp>({ by: required(dnsLabel()), since: required(releaseVersion()), source: required(string()) }))),
+  retiredApps: optional(record(dnsLabel(), typedObject<RetiredApp>({
+    since: required(releaseVersion()), step: required(string({ maxLength: 2048 })), source: required(string()),
+  }))),
+  notes: optional(list(typedObject<ReleaseNote>({
+    text: required(string({ maxLength: 2048 })),
+    when: optional(object({
+      from: optional(semverRange()),
+      konvoy: optional(boolean()),
+      helmChartProxyProviders: optional(list(oneOf(INFRASTRUCTURE_PROVIDERS))),
+    })),
+  }))),
 });
 
 /** Checks that hold across the fields of one release. */
@@ -149,7 +168,7 @@ export function loadReleaseFile(file: string, problems: Problem[]): Release | un
  * from any working folder); another file relative to the working folder when inside it, else as given.
  */
 function displayPath(file: string): string {
-  if (path.dirname(path.resolve(file)) === BUILT_IN_RELEASES) return path.relative(packageRoot(), file).split(path.sep).join('/');
+  if (path.dirname(path.resolve(file)) === BUILT_IN_RELEASES) return path.relative(PACKAGE_ROOT, file).split(path.sep).join('/');
   const rel = path.relative(process.cwd(), file);
   return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }

@@ -29,6 +29,12 @@ export interface Release {
   readonly coreAddons?: Readonly<Partial<Record<InfrastructureProvider, readonly CoreAddon[]>>>;
   /** Strategy of DKP's per-cluster ClusterResourceSets (immutable on existing sets). */
   readonly clusterResourceSetStrategy: 'ApplyOnce' | 'ApplyAlways' | 'Reconcile';
+  /** Platform apps of earlier releases this one replaced by another, by app id. @default - none */
+  readonly replacedApps?: Readonly<Record<string, ReplacedApp>>;
+  /** Platform apps of earlier releases this one must no longer deploy, by app id. @default - none */
+  readonly retiredApps?: Readonly<Record<string, RetiredApp>>;
+  /** What PLAN.md tells a reviewer of an upgrade to this release. @default - nothing */
+  readonly notes?: readonly ReleaseNote[];
   /** Where the facts came from: the release file, for messages. */
   readonly source: string;
 }
@@ -120,4 +126,36 @@ export interface CoreAddon {
   readonly releaseNamespace: string;
   /** Helm chart that installs this addon version. @default - none is usable: ClusterResourceSet delivery only */
   readonly chart?: HelmChartRef;
+}
+
+/** A platform app an earlier release had, replaced in this one by another. */
+export interface ReplacedApp {
+  /** The app that replaces it. */
+  readonly by: string;
+  /** First release without the app. */
+  readonly since: string;
+  readonly source: string;
+}
+
+/** A platform app an earlier release had that this one must no longer deploy. */
+export interface RetiredApp {
+  /** First release where the app must no longer be deployed as a platform app. */
+  readonly since: string;
+  /** What DKP documents to do before upgrading. */
+  readonly step: string;
+  readonly source: string;
+}
+
+/** A note for the reviewer of an upgrade to the release, shown in PLAN.md when its conditions hold. */
+export interface ReleaseNote {
+  readonly text: string;
+  /** @default - always */
+  readonly when?: {
+    /** Only when upgrading from a release in this semver range. @default - any */
+    readonly from?: string;
+    /** Only when the Konvoy layers run (true) or do not (false). @default - either */
+    readonly konvoy?: boolean;
+    /** Only when HelmChartProxies are written for clusters of these providers. @default - whatever is written */
+    readonly helmChartProxyProviders?: readonly InfrastructureProvider[];
+  };
 }

@@ -1,7 +1,6 @@
 import * as semver from 'semver';
 import { AppDeploymentSpec, Change } from './layer';
 import { KubernetesMove } from './resolve-kubernetes';
-import { appFate } from '../catalog/app-history';
 import { Release } from '../catalog/release';
 import { CatalogAppRef, CustomApp, Fleet, MANAGEMENT_WORKSPACE_NAMESPACE, PlatformAppRef, Workspace } from '../fleet/fleet';
 import { child, Problems, show } from '../input/problems';
@@ -74,14 +73,15 @@ function platformApps(
   const out: PlannedApp[] = [];
   for (const { ref, at } of list) {
     const app = own(release.platformApps, ref.name);
-    const fate = appFate(ref.name, release);
-    if (fate.replaced) {
-      problems.add(at, `${show(ref.name)} is not a platform app of release ${release.version}: it was replaced by ${show(fate.replaced.by)} in ${fate.replaced.since} `
-        + `(${fate.replaced.source}); list ${show(fate.replaced.by)} instead`);
+    const replaced = own(release.replacedApps, ref.name);
+    if (replaced) {
+      problems.add(at, `${show(ref.name)} is not a platform app of release ${release.version}: it was replaced by ${show(replaced.by)} in ${replaced.since} `
+        + `(${replaced.source}); list ${show(replaced.by)} instead`);
       continue;
     }
-    if (fate.retired) {
-      problems.add(at, `${show(ref.name)} must not be deployed as a platform app from DKP ${fate.retired.since}: ${fate.retired.step} (${fate.retired.source}); `
+    const retired = own(release.retiredApps, ref.name);
+    if (retired) {
+      problems.add(at, `${show(ref.name)} must not be deployed as a platform app from DKP ${retired.since}: ${retired.step} (${retired.source}); `
         + 'remove it from this list');
       continue;
     }

@@ -1,47 +1,45 @@
 import { Layer } from './layer';
-import { REPLACED_APPS, retirementsCrossed } from '../catalog/app-history';
-import { Release } from '../catalog/release';
+import * as semver from 'semver';
+import { Release, ReleaseNote } from '../catalog/release';
 import { Fleet, managedClusters } from '../fleet/fleet';
-import { minorOf } from '../input/formats';
 
 /**
  * Notes for the reviewer: facts the plan rests on that are inferred rather than read in a
  * source, and steps the upgrade needs that dkp-fleet leaves to people.
  */
-/** Documented steps for people, before merging: apps an upgrade retires. */
+/** Documented steps for people, before merging: apps the target retires that the current release still deployed. */
 export function manualSteps(release: Release, current: Release | undefined): string[] {
   if (current === undefined) return [];
-  return retirementsCrossed(current.version, release.version).map((r) => `${r.step} (${r.source}).`);
+  const retiredBefore = current.retiredApps ?? {};
+  return Object.entries(release.retiredApps ?? {})
+    .filter(([app]) => !Object.prototype.hasOwnProperty.call(retiredBefore, app))
+    .map(([, r]) => `${r.step} (${r.source}).`);
+}
+
+/** Does a release note's condition hold for this upgrade (its provider condition aside)? */
+function applies(n: ReleaseNote, fleet: Fleet, current: Release | undefined): boolean {
+  const w = n.when;
+  if (w?.from !== undefined && (current === undefined || !semver.satisfies(current.version, w.from))) return false;
+  return w?.konvoy === undefined || w.konvoy === fleet.konvoy.enabled;
 }
 
 export function planNotes(fleet: Fleet, release: Release, current: Release | undefined, layers: readonly Layer[]): string[] {
   const notes: string[] = [];
-  const minor = minorOf(release.version);
-  const konvoy = fleet.konvoy.enabled;
   const clusters = [fleet.management, ...managedClusters(fleet)];
-  if (minor === '2.3') {
-    notes.push('DKP 2.3\'s supported Kubernetes range (1.21.0 to 1.23.x) comes from the pre-release 2.3 notes (verified-draft).');
-  }
-  if (konvoy && current !== undefined && minorOf(current.version) === '2.1' && minor === '2.2') {
-    notes.push('Upgrading from 2.1, `dkp upgrade capi-components` also deleted 2.1\'s global ClusterResourceSets; dkp-fleet deletes nothing: '
-      + 'remove them by hand once mgmt-capi-providers is Ready.');
-  }
+  const releaseNotes = (release.notes ?? []).filter((n) => applies(n, fleet, current));
+  notes.push(...releaseNotes.filter((n) => n.when?.helmChartProxyProviders === undefined).map((n) => n.text));
   const proxies = layers.flatMap((l) => l.content.helmChartProxies);
   if (proxies.length > 0) {
     notes.push(`${proxies.length} HelmChartProxies select their cluster by the label konvoy.d2iq.io/cluster-name (inferred: DKP sets it on the Cluster objects it `
       + 'creates); a cluster without it fails its core-addons layer. Addons DKP installed by ClusterResourceSet are not owned by Helm: see README, "The Konvoy layers".');
   }
-  if (konvoy && minor === '2.1' && proxies.length > 0) {
-    notes.push('DKP 2.1\'s core addon sets per provider are inferred from the 2.1 release notes and image list.');
-  }
-  if (konvoy && proxies.some((p) => clusters.find((c) => c.name === p.cluster)?.provider === 'vsphere')) {
-    notes.push('The vSphere core addon set (Calico, vSphere CSI and CPI from the VMware Technical Marketing charts, node and GPU feature discovery) is inferred '
-      + 'from the DKP 2.2 image list.');
-  }
+  const proxyProviders = new Set(proxies.map((p) => clusters.find((c) => c.name === p.cluster)?.provider));
+  notes.push(...releaseNotes.filter((n) => n.when?.helmChartProxyProviders?.some((p) => proxyProviders.has(p))).map((n) => n.text));
   if (current !== undefined) {
     const gone = Object.keys(current.platformApps).filter((a) => release.platformApps[a] === undefined).sort();
     if (gone.length > 0) {
-      const by = (a: string) => REPLACED_APPS.find((r) => r.app === a)?.by;
+      const by = (a: string) => (release.replacedApps !== undefined && Object.prototype.hasOwnProperty.call(release.replacedApps, a)
+        ? release.replacedApps[a].by : undefined);
       notes.push(`Not in DKP ${release.version} (were in ${current.version}): ${gone.map((a) => (by(a) ? `${a} (replaced by ${by(a)})` : a)).join(', ')}. `
         + 'dkp-fleet writes no AppDeployment for them and leaves any existing one as it is.');
     }

@@ -19,7 +19,7 @@ describe('the built-in release catalog', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, '2.2.0.yaml'), fs.readFileSync(path.join(BUILT_IN_RELEASES, '2.2.0.yaml'), 'utf8').replace(/^version: .*$/m, 'version: 2.2.1'));
     const lazy = loadCatalog(undefined, dir);
-    expect(problemsOf(() => lazy.get('2.2.0'))).toEqual([expect.stringMatching(/2\.2\.0\.yaml:11: version: "2\.2\.1" does not match the file name; name the file 2\.2\.1\.yaml$/)]);
+    expect(problemsOf(() => lazy.get('2.2.0'))).toEqual([expect.stringMatching(/2\.2\.0\.yaml:12: version: "2\.2\.1" does not match the file name; name the file 2\.2\.1\.yaml$/)]);
   });
 
   test('holds every patch release from 2.1.0 to 2.4.2', () => {
@@ -101,13 +101,13 @@ describe('user release files (spec.catalog)', () => {
 
   test('fails if a release file is malformed, naming file, line and field', () => {
     const dir = copy('2.4.2', '2.4.3', (s) => s.replace('version: "2.4.2"', 'version: "2.4.3"').replace('upgradeFrom: ">=2.3.0 <2.4.0 || >=2.4.0 <2.4.2"', 'upgradeFrom: 7'));
-    expect(problemsOf(() => loadCatalog(dir))).toEqual([`${path.join(dir, '2.4.3.yaml')}:13: upgradeFrom: expected a semver range, got a number (7)`]);
+    expect(problemsOf(() => loadCatalog(dir))).toEqual([`${path.join(dir, '2.4.3.yaml')}:14: upgradeFrom: expected a semver range, got a number (7)`]);
   });
 
   test('fails if the file name and the version disagree', () => {
     const dir = copy('2.4.2', '2.4.9', (s) => s);
     expect(problemsOf(() => loadCatalog(dir))).toEqual([
-      `${path.join(dir, '2.4.9.yaml')}:11: version: "2.4.2" does not match the file name; name the file 2.4.2.yaml`,
+      `${path.join(dir, '2.4.9.yaml')}:12: version: "2.4.2" does not match the file name; name the file 2.4.2.yaml`,
     ]);
   });
 

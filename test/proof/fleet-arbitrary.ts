@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import * as semver from 'semver';
-import { appFate } from '../../src/catalog/app-history';
 import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { Release } from '../../src/catalog/release';
 
@@ -208,8 +207,8 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   const mv = versions(mb, undefined);
   // ClusterClass clusters (topology) take neither controlPlane nor nodePools: Cluster API upgrades them from spec.topology.version.
   const mPools = mb.topology ? [] : pools(mb.pools, mName, mv.current, mv.target);
-  // platform apps a fleet may list: not retired by the target (app-history.ts)
-  const platformNames = Object.keys(target.platformApps).sort().filter((n) => appFate(n, target).retired === undefined);
+  // platform apps a fleet may list: not retired by the target (its retiredApps)
+  const platformNames = Object.keys(target.platformApps).sort().filter((n) => !Object.prototype.hasOwnProperty.call(target.retiredApps ?? {}, n));
   const mApps = apps(mb.apps, [mv.current, mv.target], 'mgmt');
   const management: any = {
     name: mName,
