@@ -131,9 +131,13 @@ function runSize(clusters: number, repeat: number, work: string): Row {
 }
 
 function table(rows: readonly Row[]): string {
-  const head = ['clusters', 'files', 'MB', 'synth ms', 'floor ms', 'ratio', 'ms/cluster', 'cpu ms/cluster', 'peak RSS MiB', 'start-up ms', 'process ratio', 'check ms', 'check/synth', 'same bytes'];
+  const head = [
+    'clusters', 'files', 'MB', 'synth ms', 'floor ms', 'ratio', 'ms/cluster', 'cpu ms/cluster', 'peak RSS MiB', 'start-up ms', 'process ratio',
+    'check ms', 'check/synth', 'same bytes',
+  ];
   const body = rows.map((r) => [
-    r.clusters, r.files, (r.bytes / 1e6).toFixed(1), r.synthMs.toFixed(0), r.floorMs.toFixed(0), r.ratio.toFixed(2), r.synthMsPerCluster.toFixed(2), r.synthCpuMsPerCluster.toFixed(2),
+    r.clusters, r.files, (r.bytes / 1e6).toFixed(1), r.synthMs.toFixed(0), r.floorMs.toFixed(0), r.ratio.toFixed(2), r.synthMsPerCluster.toFixed(2),
+    r.synthCpuMsPerCluster.toFixed(2),
     (r.peakRss / 2 ** 20).toFixed(0), `${r.synthStartupMs.toFixed(0)}/${r.floorStartupMs.toFixed(0)}`, r.processRatio.toFixed(2), r.checkMs.toFixed(0),
     r.checkRatio.toFixed(2), r.identical ? 'yes' : 'NO',
   ].map(String));
@@ -166,7 +170,9 @@ function main(): void {
     + `${(cpuSpread * 100).toFixed(0)}% cpu; the floor's own: ${(floorSpread * 100).toFixed(0)}% (the file system's variance).\n`);
   const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memory: os.totalmem(), platform: `${os.platform()}-${os.arch()}` };
   const out = path.join(__dirname, '..', '..', 'bench', 'results.json');
-  fs.writeFileSync(out, `${JSON.stringify({ machine, repeat: options.repeat, rows, msPerClusterSpread: spread, cpuMsPerClusterSpread: cpuSpread, floorMsPerClusterSpread: floorSpread }, null, 2)}\n`);
+  fs.writeFileSync(out, `${JSON.stringify({
+    machine, repeat: options.repeat, rows, msPerClusterSpread: spread, cpuMsPerClusterSpread: cpuSpread, floorMsPerClusterSpread: floorSpread,
+  }, null, 2)}\n`);
   process.stdout.write(`wrote bench/results.json${options.keep ? `; kept ${work}` : ''}\n`);
   if (rows.some((r) => !r.identical)) {
     process.stderr.write('bench: the floor did not write the same bytes as the synthesis: the comparison is not fair\n');

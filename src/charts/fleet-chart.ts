@@ -27,7 +27,9 @@ export class FleetChart extends Chart {
     const kommander = flux.mode === 'kommander';
     // In kommander mode a layer that reaches a workspace cluster lives next to that cluster's
     // kubeconfig Secret (Flux reads it from the Kustomization's namespace).
-    const namespaceOf = new Map(plan.layers.map((l) => [l.name, kommander && !l.target.management ? l.target.secretNamespace ?? flux.namespace : flux.namespace]));
+    const namespaceOf = new Map(plan.layers.map((l) => [
+      l.name, kommander && !l.target.management ? l.target.secretNamespace ?? flux.namespace : flux.namespace,
+    ]));
     const labels = { 'app.kubernetes.io/part-of': 'dkp-fleet', 'app.kubernetes.io/instance': plan.fleet.name };
     for (const layer of plan.layers) {
       new LayerKustomization(this, layer.name, {

@@ -55,7 +55,12 @@ function readYamlFile(file: string, problems: Problem[]): string | undefined {
 }
 
 /** `<root>/<group>/<owner>/...`: owners are cluster or provider names. */
-function readTree<T>(root: string, group: 'clusters' | 'providers', readOwner: (dir: string) => Map<string, T>, problems: Problem[]): Map<string, Map<string, T>> {
+function readTree<T>(
+  root: string,
+  group: 'clusters' | 'providers',
+  readOwner: (dir: string) => Map<string, T>,
+  problems: Problem[],
+): Map<string, Map<string, T>> {
   const out = new Map<string, Map<string, T>>();
   const dir = path.join(root, group);
   if (!fs.existsSync(dir)) return out;
@@ -97,7 +102,9 @@ function readManifests(root: string, problems: Problem[]): AddonTree<AddonFiles>
       if (files.size === 0) {
         problems.push({ path: addonDir, message: 'holds no manifest (*.yaml); an addon folder needs at least one' });
       } else if (bytes > MAX_CONFIGMAP_BYTES) {
-        problems.push({ path: addonDir, message: `holds ${bytes} bytes of manifests, more than the ${MAX_CONFIGMAP_BYTES} a ConfigMap can carry; split the addon` });
+        problems.push({
+          path: addonDir, message: `holds ${bytes} bytes of manifests, more than the ${MAX_CONFIGMAP_BYTES} a ConfigMap can carry; split the addon`,
+        });
       }
       addons.set(a.name, files);
     }

@@ -24,7 +24,8 @@ export function checkFleet(fleet: Fleet, problems: Problems): void {
   checkUnique(ws, (w) => w.name, (w) => child(w.fieldPath, 'name'), 'workspace name', problems);
   for (const w of ws) {
     if (w.namespace === MANAGEMENT_WORKSPACE_NAMESPACE || w.namespace === 'kommander-flux') {
-      problems.add(child(w.fieldPath, 'namespace'), `${show(w.namespace)} belongs to the management cluster's workspace; choose another namespace for workspace ${show(w.name)}`);
+      problems.add(child(w.fieldPath, 'namespace'), `${show(w.namespace)} belongs to the management cluster's workspace; `
+        + `choose another namespace for workspace ${show(w.name)}`);
     }
   }
   // Workspace and project namespaces are all namespaces on the management cluster.

@@ -37,7 +37,9 @@ const controlPlane = () => object({ name: optional(name()), machineTemplate: opt
 const nodePool = () => object({
   name: required(name()), kubernetesVersion: optional(kubernetesVersion()), machineTemplate: optional(machineTemplate()), removed: optional(boolean()),
 });
-const folder = () => string({ describe: 'a folder path', maxLength: 1024, check: (v) => (v.trim() === '' || v.includes('\0') ? `${show(v)} is not a folder path` : undefined) });
+const folder = () => string({
+  describe: 'a folder path', maxLength: 1024, check: (v) => (v.trim() === '' || v.includes('\0') ? `${show(v)} is not a folder path` : undefined),
+});
 const apps = {
   platformApps: () => list(appRef(), { maxItems: 500 }),
   catalogApps: () => list(catalogApp(), { maxItems: 500 }),
@@ -144,7 +146,8 @@ function konvoyCluster<T>(schema: Validator<T>): Validator<T> {
       let ok = true;
       for (const k of TOPOLOGY_UNUSED) {
         if ((r as Record<string, unknown>)[k] !== undefined) {
-          problems.add(child(p, k), 'not used by ClusterClass clusters (topology: true): Cluster API upgrades their control plane and workers from spec.topology.version');
+          problems.add(child(p, k), 'not used by ClusterClass clusters (topology: true): '
+            + 'Cluster API upgrades their control plane and workers from spec.topology.version');
           ok = false;
         }
       }

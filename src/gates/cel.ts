@@ -96,7 +96,8 @@ function exprFor(kind: Expectation['type'], checks: readonly HealthCheck[]): Pic
     case 'provider':
       // cluster-api-operator v1alpha2 providers.
       return {
-        current: `${generationObserved} && has(status.installedVersion) && has(spec.version) && status.installedVersion == spec.version && ${condition('Ready', 'True')}`,
+        current: `${generationObserved} && has(status.installedVersion) && has(spec.version) `
+          + `&& status.installedVersion == spec.version && ${condition('Ready', 'True')}`,
       };
     case 'helm-chart-proxy':
       // CAAPH v1alpha1: a proxy whose selector matches no cluster is Ready too; require exactly the one cluster.

@@ -47,7 +47,9 @@ function jobGateFor(layer: Layer, plan: Plan, profile: FluxProfile): JobGateSpec
   const scope = layer.scope;
   const namespace = layer.target.management ? plan.fleet.flux.namespace
     : plan.fleet.workspaces.find((w) => scope.type === 'cluster' && w.name === scope.workspace)!.namespace;
-  return jobGateSpec({ namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs, timeoutSeconds: Math.round(durationMillis(plan.fleet.flux.timeout) / 1000) });
+  return jobGateSpec({
+    namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs, timeoutSeconds: Math.round(durationMillis(plan.fleet.flux.timeout) / 1000),
+  });
 }
 
 /**
@@ -66,7 +68,9 @@ export function planGates(plan: Plan): GatePlan {
     const job = jobGateFor(l, plan, profile);
     if (job === undefined) return [l.name, healthGate(l.checks, profile)];
     jobGates.set(l.name, job);
-    const jobCheck: HealthCheck = { apiVersion: 'batch/v1', kind: 'Job', name: job.jobName, namespace: job.namespace, expect: { type: 'ready' }, applied: true };
+    const jobCheck: HealthCheck = {
+      apiVersion: 'batch/v1', kind: 'Job', name: job.jobName, namespace: job.namespace, expect: { type: 'ready' }, applied: true,
+    };
     return [l.name, healthGate([...l.checks, jobCheck], profile, true)];
   }));
   return { profile, healthGates, jobGates };

@@ -16,7 +16,8 @@ export function gateScript(checks: readonly HealthCheck[], timeoutSeconds: numbe
     'value_is() {',
     '  ns=$1; obj=$2; path=$3; shift 3',
     '  while :; do',
-    '    if [ "$ns" = - ]; then v=$(kubectl get "$obj" -o "jsonpath=$path" 2>/dev/null || true); else v=$(kubectl get -n "$ns" "$obj" -o "jsonpath=$path" 2>/dev/null || true); fi',
+    '    if [ "$ns" = - ]; then v=$(kubectl get "$obj" -o "jsonpath=$path" 2>/dev/null || true); '
+      + 'else v=$(kubectl get -n "$ns" "$obj" -o "jsonpath=$path" 2>/dev/null || true); fi',
     '    for want in "$@"; do if [ "$v" = "$want" ]; then echo "ok: $obj $path = $v"; return 0; fi; done',
     '    case "$v" in Failed|PartiallyFailed|FailedValidation) echo "failed: $obj $path = $v"; exit 1;; esac',
     '    if [ "$(date +%s)" -ge "$deadline" ]; then echo "timed out: $obj $path = \'$v\', want: $*"; exit 1; fi',

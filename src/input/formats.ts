@@ -64,7 +64,9 @@ export function kubernetesVersion(): Validator<string> {
     describe: 'a Kubernetes version such as 1.22.8',
     maxLength: 32,
     // semver.valid also refuses numbers past Number.MAX_SAFE_INTEGER, which semver's comparisons would throw on.
-    check: (v) => (KUBERNETES_VERSION.test(v) && semver.valid(v) !== null ? undefined : `${show(v)} is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8`),
+    check: (v) => (KUBERNETES_VERSION.test(v) && semver.valid(v) !== null
+      ? undefined
+      : `${show(v)} is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8`),
   });
   return (value, path, problems) => {
     // YAML reads 1.22 as a number; say what to write instead of "expected a string".
@@ -84,7 +86,9 @@ export function releaseVersion(): Validator<string> {
     return string({
       describe: 'a DKP release such as 2.2.1',
       maxLength: 32,
-      check: (s) => (RELEASE_VERSION.test(s) && semver.valid(s) !== null ? undefined : `${show(value)} is not a DKP release; expected MAJOR.MINOR.PATCH such as 2.2.1`),
+      check: (s) => (RELEASE_VERSION.test(s) && semver.valid(s) !== null
+        ? undefined
+        : `${show(value)} is not a DKP release; expected MAJOR.MINOR.PATCH such as 2.2.1`),
     })(v, path, problems);
   };
 }

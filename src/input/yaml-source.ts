@@ -14,7 +14,9 @@ export const MAX_INPUT_BYTES = 8 * 1024 * 1024;
  */
 export const MAX_YAML_VALUES = 500000;
 
-const VALUE_TOKENS = new Set(['scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'block-scalar-header', 'alias', 'flow-map-start', 'flow-seq-start', 'seq-item-ind']);
+const VALUE_TOKENS = new Set([
+  'scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'block-scalar-header', 'alias', 'flow-map-start', 'flow-seq-start', 'seq-item-ind',
+]);
 
 /** Counts the values of a YAML text with the lexer alone (cheap: it builds nothing), stopping past `max`. */
 function countValues(text: string, max: number): number {
@@ -40,7 +42,8 @@ export interface ParsedYaml {
  */
 export function parseYaml(text: string, problems: Problems): ParsedYaml | undefined {
   if (countValues(text, MAX_YAML_VALUES) > MAX_YAML_VALUES) {
-    problems.add('(document)', `holds more than ${MAX_YAML_VALUES} YAML values; at most ${MAX_YAML_VALUES} are accepted (a 5,000-cluster fleet has about 100,000)`);
+    problems.add('(document)', `holds more than ${MAX_YAML_VALUES} YAML values; at most ${MAX_YAML_VALUES} are accepted `
+      + '(a 5,000-cluster fleet has about 100,000)');
     return undefined;
   }
   const lineCounter = new YAML.LineCounter();

@@ -25,7 +25,8 @@ export class FastYaml {
   /** The YAML text of one document. */
   public stringify(doc: unknown): string {
     const out: string[] = [];
-    if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).length > 0 && this.map(doc as Record<string, unknown>, '', out, false)) {
+    if (doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).length > 0
+      && this.map(doc as Record<string, unknown>, '', out, false)) {
       return out.join('');
     }
     return YAML.stringify(doc, YAML_OPTIONS);

@@ -63,7 +63,8 @@ export function checkRemovals(fleet: Fleet, existingDir: string, nextPaths: read
   const after = capiObjects(nextPaths);
   const live = new Set([fleet.management.name, ...managedClusters(fleet).map((c) => c.name)]);
   const removed = new Set(fleet.workspaces.flatMap((w) => w.removedClusters.map((c) => c.name)));
-  const removedPools = new Set([fleet.management, ...managedClusters(fleet)].flatMap((c) => c.nodePools.filter((p) => p.removed).map((p) => `${c.namespace}/${p.name}`)));
+  const removedPools = new Set([fleet.management, ...managedClusters(fleet)]
+    .flatMap((c) => c.nodePools.filter((p) => p.removed).map((p) => `${c.namespace}/${p.name}`)));
   const acknowledged = new Set(fleet.acknowledgedRemovals);
   const clusterOf = (folder: string) => /^cluster-(.+)-(core-addons|control-plane|node-pools|kubernetes)$/.exec(folder)?.[1];
 
@@ -89,7 +90,8 @@ export function checkRemovals(fleet: Fleet, existingDir: string, nextPaths: read
   for (const [cluster, objects] of goneClusters) {
     problems.push({
       path: 'spec.workspaces',
-      message: `managed cluster ${JSON.stringify(cluster)} is no longer in the fleet, but ${path.basename(existingDir)}/ manages ${objects.length} Cluster API objects `
+      message: `managed cluster ${JSON.stringify(cluster)} is no longer in the fleet, `
+        + `but ${path.basename(existingDir)}/ manages ${objects.length} Cluster API objects `
         + `of it (${objects.slice(0, 3).map((o) => o.id).join(', ')}${objects.length > 3 ? ', ...' : ''}). If it is leaving the fleet, keep its entry with `
         + 'removed: true (its objects stay in place; dkp-fleet stops managing them); else put it back',
     });

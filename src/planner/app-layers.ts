@@ -32,11 +32,14 @@ export function addAppLayers(b: LayerBuilder, input: BuildInput, t: Targets): st
     target: t.management,
     content: EMPTY_CONTENT,
     checks: [
-      ...[...clusterApps].sort().map((name): HealthCheck => ({ apiVersion: CLUSTER_APP_API_VERSION, kind: 'ClusterApp', name, expect: { type: 'exists' }, applied: false })),
+      ...[...clusterApps].sort().map((name): HealthCheck => ({
+        apiVersion: CLUSTER_APP_API_VERSION, kind: 'ClusterApp', name, expect: { type: 'exists' }, applied: false,
+      })),
       ...backupCheck,
     ],
     changes: [],
-    summary: `prove that the ${release.version} ClusterApps exist on ${m.name}${backup ? ` and that Velero Backup ${backup.namespace}/${backup.name} completed` : ''}`,
+    summary: `prove that the ${release.version} ClusterApps exist on ${m.name}`
+      + `${backup ? ` and that Velero Backup ${backup.namespace}/${backup.name} completed` : ''}`,
     after: [],
   }, 'spec.management.name');
 
@@ -53,10 +56,13 @@ export function addAppLayers(b: LayerBuilder, input: BuildInput, t: Targets): st
     target: t.management,
     content: appContent(apps.kommander),
     checks: kommanderHrs.map((h) => ({
-      apiVersion: hrApi, kind: 'HelmRelease', name: h.name, namespace: MANAGEMENT_WORKSPACE_NAMESPACE, expect: { type: 'helm-release', chartVersion: h.version }, applied: false,
+      apiVersion: hrApi, kind: 'HelmRelease', name: h.name, namespace: MANAGEMENT_WORKSPACE_NAMESPACE,
+      expect: { type: 'helm-release', chartVersion: h.version }, applied: false,
     })),
     changes: apps.kommander.length > 0 ? apps.kommander.map((a) => a.change)
-      : [{ subject: 'Kommander (kommander app)', from: current?.kommander.appVersion, to: release.kommander.appVersion, note: 'watched: moved by its ClusterApps' }],
+      : [{
+        subject: 'Kommander (kommander app)', from: current?.kommander.appVersion, to: release.kommander.appVersion, note: 'watched: moved by its ClusterApps',
+      }],
     summary: `Kommander ${current ? `${current.kommander.appVersion} -> ` : ''}${release.kommander.appVersion}`
       + `${release.kommander.chartVersion ? ` (chart ${release.kommander.chartVersion})` : ''}`,
     after: ['mgmt-preflight'],

@@ -49,7 +49,9 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
       const coreAddons = `cluster-${c.name}-core-addons`;
       const nameField = child(c.fieldPath, 'name');
       b.add(addonsLayer(coreAddons, c.name, konvoy.addons.get(c.name)!, scope, t.management, previous), nameField);
-      lasts.push(addKubernetesLayers(b, c, moves.get(c.name), release, { prefix: `cluster-${c.name}`, scope, target: t.management, after: coreAddons, nameField }));
+      lasts.push(addKubernetesLayers(b, c, moves.get(c.name), release, {
+        prefix: `cluster-${c.name}`, scope, target: t.management, after: coreAddons, nameField,
+      }));
     }
     const barrier = `wave-${wave}`;
     b.add({
@@ -71,10 +73,12 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
 function addonsLayer(name: string, cluster: string, addons: ClusterAddons, scope: LayerScope, target: LayerTarget, after: string): Draft {
   const checks: HealthCheck[] = [
     ...addons.helmChartProxies.map((h): HealthCheck => ({
-      apiVersion: HELM_CHART_PROXY_API_VERSION, kind: 'HelmChartProxy', name: h.name, namespace: h.namespace, expect: { type: 'helm-chart-proxy' }, applied: true,
+      apiVersion: HELM_CHART_PROXY_API_VERSION, kind: 'HelmChartProxy', name: h.name, namespace: h.namespace,
+      expect: { type: 'helm-chart-proxy' }, applied: true,
     })),
     ...addons.clusterResourceSets.map((c): HealthCheck => ({
-      apiVersion: CLUSTER_RESOURCE_SET_API_VERSION, kind: 'ClusterResourceSet', name: c.name, namespace: c.namespace, expect: { type: 'resource-set' }, applied: true,
+      apiVersion: CLUSTER_RESOURCE_SET_API_VERSION, kind: 'ClusterResourceSet', name: c.name, namespace: c.namespace,
+      expect: { type: 'resource-set' }, applied: true,
     })),
   ];
   const n = addons.helmChartProxies.length + addons.clusterResourceSets.length;

@@ -58,7 +58,8 @@ export function addKubernetesLayers(b: LayerBuilder, c: KonvoyCluster, move: Kub
     target,
     content: { ...EMPTY_CONTENT, versionPatches: [kcp] },
     checks: [{
-      apiVersion: api.controlPlane, kind: 'KubeadmControlPlane', name: kcp.name, namespace: kcp.namespace, expect: { type: 'control-plane', version: v }, applied: true,
+      apiVersion: api.controlPlane, kind: 'KubeadmControlPlane', name: kcp.name, namespace: kcp.namespace,
+      expect: { type: 'control-plane', version: v }, applied: true,
     }],
     changes: [
       { subject: kcpId, from: c.kubernetesVersion, to },
@@ -82,11 +83,14 @@ export function addKubernetesLayers(b: LayerBuilder, c: KonvoyCluster, move: Kub
     target,
     content: { ...EMPTY_CONTENT, versionPatches: patches },
     checks: patches.map((p) => ({
-      apiVersion: api.cluster, kind: 'MachineDeployment', name: p.name, namespace: p.namespace, expect: { type: 'machine-deployment', version: v }, applied: true,
+      apiVersion: api.cluster, kind: 'MachineDeployment', name: p.name, namespace: p.namespace,
+      expect: { type: 'machine-deployment', version: v }, applied: true,
     })),
     changes: patches.flatMap((p, i) => [
       { subject: `MachineDeployment ${c.namespace}/${p.name}`, from: pools[i].kubernetesVersion, to },
-      ...(p.machineTemplate ? [{ subject: `MachineDeployment ${c.namespace}/${p.name} machine template`, to: `${p.machineTemplate.kind} ${p.machineTemplate.name}` }] : []),
+      ...(p.machineTemplate
+        ? [{ subject: `MachineDeployment ${c.namespace}/${p.name} machine template`, to: `${p.machineTemplate.kind} ${p.machineTemplate.name}` }]
+        : []),
     ]),
     summary: `${count(pools.length, 'node pool')} of ${c.name} -> ${to}`,
     after: [cp],

@@ -112,7 +112,8 @@ function catalogApp(ref: CatalogAppRef, namespace: string, clusters: readonly Cl
   const versions = own(release.catalogApps, ref.name);
   if (versions === undefined) {
     const hint = suggest(ref.name, Object.keys(release.catalogApps));
-    problems.add(child(ref.fieldPath, 'name'), `${show(ref.name)} is not a catalog app of release ${release.version}${hint ? ` (did you mean "${hint}"?)` : ''}; `
+    problems.add(child(ref.fieldPath, 'name'), `${show(ref.name)} is not a catalog app of release ${release.version}`
+      + `${hint ? ` (did you mean "${hint}"?)` : ''}; `
       + `catalog apps: ${Object.keys(release.catalogApps).join(', ') || 'none'}`);
     return undefined;
   }
@@ -130,14 +131,17 @@ function catalogApp(ref: CatalogAppRef, namespace: string, clusters: readonly Cl
     if (!fits(pinned)) {
       const bad = clusters.flatMap((c) => c.versions.filter((k) => !supports(pinned.kubernetes, k)).map((k) => `${c.cluster} (${k})`));
       problems.add(child(ref.fieldPath, 'version'), `${ref.name} ${ref.version} supports Kubernetes ${show(pinned.kubernetes)}, not ${bad.join(', ')}; `
-        + (compatible.length > 0 ? `versions that work on every cluster: ${compatible.join(', ')}` : 'no version of it in this release works on every cluster'));
+        + (compatible.length > 0
+          ? `versions that work on every cluster: ${compatible.join(', ')}`
+          : 'no version of it in this release works on every cluster'));
       return undefined;
     }
     chosen = pinned.version;
   } else {
     chosen = [...compatible].sort(semver.rcompare)[0];
     if (chosen === undefined) {
-      problems.add(child(ref.fieldPath, 'name'), `no version of catalog app ${show(ref.name)} in release ${release.version} supports the Kubernetes versions of `
+      problems.add(child(ref.fieldPath, 'name'), `no version of catalog app ${show(ref.name)} in release ${release.version} `
+        + 'supports the Kubernetes versions of '
         + `${clusters.map((c) => `${c.cluster} (${c.versions.join(' -> ')})`).join(', ')}; versions: `
         + versions.map((v) => `${v.version} (${v.kubernetes ?? 'any'})`).join(', '));
       return undefined;
@@ -191,7 +195,9 @@ function catalogApps(lists: readonly AppList[], release: Release, problems: Prob
   return out;
 }
 
-function workspaceApps(w: Workspace, moves: ReadonlyMap<string, KubernetesMove>, release: Release, current: Release | undefined, problems: Problems): ScopeApps {
+function workspaceApps(
+  w: Workspace, moves: ReadonlyMap<string, KubernetesMove>, release: Release, current: Release | undefined, problems: Problems,
+): ScopeApps {
   const clusters = w.clusters.map((c) => clusterVersions(c.name, c.kubernetesVersion, moves.get(c.name)));
   return {
     platform: platformApps(w.platformApps, release.defaultPlatformApps.workspace, child(w.fieldPath, 'platformApps'), w.namespace, release, current, problems),
@@ -214,13 +220,17 @@ function workspaceApps(w: Workspace, moves: ReadonlyMap<string, KubernetesMove>,
  * version that supports every cluster they run on before and after the upgrade, and custom
  * apps whose declared Kubernetes range covers those versions.
  */
-export function planApps(fleet: Fleet, release: Release, current: Release | undefined, moves: ReadonlyMap<string, KubernetesMove>, problems: Problems): AppsPlan {
+export function planApps(
+  fleet: Fleet, release: Release, current: Release | undefined, moves: ReadonlyMap<string, KubernetesMove>, problems: Problems,
+): AppsPlan {
   const m = fleet.management;
   const mgmtClusters = [clusterVersions(m.name, m.kubernetesVersion, moves.get(m.name))];
   const management: ScopeApps = {
     platform: platformApps(m.platformApps, release.defaultPlatformApps.management, child(m.fieldPath, 'platformApps'),
       MANAGEMENT_WORKSPACE_NAMESPACE, release, current, problems),
-    catalog: catalogApps([{ namespace: MANAGEMENT_WORKSPACE_NAMESPACE, catalog: m.catalogApps, custom: m.customApps, clusters: mgmtClusters }], release, problems),
+    catalog: catalogApps(
+      [{ namespace: MANAGEMENT_WORKSPACE_NAMESPACE, catalog: m.catalogApps, custom: m.customApps, clusters: mgmtClusters }], release, problems,
+    ),
   };
   const workspaces = new Map(fleet.workspaces.map((w) => [w.name, workspaceApps(w, moves, release, current, problems)]));
   const kommander = fleet.kommanderAppDeployments.length === 0 ? []

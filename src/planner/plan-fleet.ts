@@ -51,5 +51,7 @@ export function planFleet(fleet: Fleet, catalog: ReleaseCatalog, addonSources: A
   if (violations.length > 0) {
     throw new Error(`internal: the planned layers break the ordering guarantees:\n  ${violations.join('\n  ')}`);
   }
-  return { fleet, release: target, currentRelease: current, layers, notes: planNotes(fleet, target, current, layers), manualSteps: manualSteps(target, current) };
+  return {
+    fleet, release: target, currentRelease: current, layers, notes: planNotes(fleet, target, current, layers), manualSteps: manualSteps(target, current),
+  };
 }

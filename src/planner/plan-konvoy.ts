@@ -40,7 +40,15 @@ export function templateRef(ref: MachineTemplateRef, c: KonvoyCluster, release: 
   return { apiVersion: ref.apiVersion ?? `${d.group}/${version}`, kind: ref.kind ?? d.kind, name: ref.name, namespace: c.namespace };
 }
 
-function providerSpec(kind: ProviderSpec['kind'], type: string, p: ProviderComponents, fleet: Fleet, release: Release, at: string, problems: Problems): ProviderSpec | undefined {
+function providerSpec(
+  kind: ProviderSpec['kind'],
+  type: string,
+  p: ProviderComponents,
+  fleet: Fleet,
+  release: Release,
+  at: string,
+  problems: Problems,
+): ProviderSpec | undefined {
   let fetch: ProviderSpec['fetch'];
   if (fleet.konvoy.providerComponents === 'configMaps') {
     fetch = { configMapLabel: `${type}-${p.name}` };
@@ -96,7 +104,11 @@ function planProviders(fleet: Fleet, release: Release, current: Release | undefi
   return { providers, changes };
 }
 
-function lookup<T>(tree: { clusters: ReadonlyMap<string, ReadonlyMap<string, T>>; providers: ReadonlyMap<string, ReadonlyMap<string, T>> }, c: KonvoyCluster, addon: string): T | undefined {
+function lookup<T>(
+  tree: { clusters: ReadonlyMap<string, ReadonlyMap<string, T>>; providers: ReadonlyMap<string, ReadonlyMap<string, T>> },
+  c: KonvoyCluster,
+  addon: string,
+): T | undefined {
   return tree.clusters.get(c.name)?.get(addon) ?? tree.providers.get(c.provider)?.get(addon);
 }
 
@@ -104,7 +116,14 @@ function crs(addon: string, c: KonvoyCluster, files: ReadonlyMap<string, string>
   return { name: `${addon}-${c.name}`, namespace: c.namespace, cluster: c.name, strategy: release.clusterResourceSetStrategy, data: Object.fromEntries(files) };
 }
 
-function planClusterAddons(c: KonvoyCluster, fleet: Fleet, release: Release, current: Release | undefined, sources: AddonSources, problems: Problems): ClusterAddons {
+function planClusterAddons(
+  c: KonvoyCluster,
+  fleet: Fleet,
+  release: Release,
+  current: Release | undefined,
+  sources: AddonSources,
+  problems: Problems,
+): ClusterAddons {
   const k = fleet.konvoy;
   const helmChartProxies: HelmChartProxySpec[] = [];
   const clusterResourceSets: ClusterResourceSetSpec[] = [];
@@ -116,7 +135,8 @@ function planClusterAddons(c: KonvoyCluster, fleet: Fleet, release: Release, cur
     // Every addon comes from the user's manifests: the addon set is theirs (e.g. `dkp upgrade addons ... --dry-run -o yaml`).
     const names = new Set([...(sources.manifests.providers.get(c.provider)?.keys() ?? []), ...(sources.manifests.clusters.get(c.name)?.keys() ?? [])]);
     if (names.size === 0) {
-      problems.add(child(c.fieldPath, 'name'), `no addon manifests for cluster ${show(c.name)}: ClusterResourceSet delivery reads them from ${manifestsHint('<addon>')}`);
+      problems.add(child(c.fieldPath, 'name'), `no addon manifests for cluster ${show(c.name)}: `
+        + `ClusterResourceSet delivery reads them from ${manifestsHint('<addon>')}`);
     }
     for (const addon of [...names].sort()) {
       clusterResourceSets.push(crs(addon, c, lookup(sources.manifests, c, addon)!, release));
@@ -127,7 +147,8 @@ function planClusterAddons(c: KonvoyCluster, fleet: Fleet, release: Release, cur
 
   const addons = release.coreAddons?.[c.provider];
   if (addons === undefined) {
-    problems.add(child(c.fieldPath, 'provider'), `release ${release.version} does not record the core addons of ${c.provider} clusters (unknown in ${release.source}); `
+    problems.add(child(c.fieldPath, 'provider'), `release ${release.version} does not record the core addons of ${c.provider} clusters `
+      + `(unknown in ${release.source}); `
       + 'add coreAddons to a release file in the folder named by spec.catalog, or set spec.konvoy.addons.delivery: clusterResourceSet '
       + 'and supply the addon manifests');
     return { helmChartProxies, clusterResourceSets, changes };
@@ -144,7 +165,8 @@ function planClusterAddons(c: KonvoyCluster, fleet: Fleet, release: Release, cur
       }
       clusterResourceSets.push(crs(a.name, c, files, release));
     } else if (a.chart === undefined) {
-      problems.add(child(c.fieldPath, 'provider'), `core addon ${a.name} ${a.version} of ${c.provider} clusters in release ${release.version} has no usable Helm chart `
+      problems.add(child(c.fieldPath, 'provider'), `core addon ${a.name} ${a.version} of ${c.provider} clusters in release ${release.version} `
+        + 'has no usable Helm chart '
         + `(${release.source}); deliver it by ClusterResourceSet: add ${show(a.name)} to spec.konvoy.addons.clusterResourceSetAddons and put its `
         + `manifests in ${manifestsHint(a.name)}`);
       continue;

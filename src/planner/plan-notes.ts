@@ -1,5 +1,5 @@
-import { Layer } from './layer';
 import * as semver from 'semver';
+import { Layer } from './layer';
 import { Release, ReleaseNote } from '../catalog/release';
 import { Fleet, managedClusters } from '../fleet/fleet';
 
@@ -30,8 +30,9 @@ export function planNotes(fleet: Fleet, release: Release, current: Release | und
   notes.push(...releaseNotes.filter((n) => n.when?.helmChartProxyProviders === undefined).map((n) => n.text));
   const proxies = layers.flatMap((l) => l.content.helmChartProxies);
   if (proxies.length > 0) {
-    notes.push(`${proxies.length} HelmChartProxies select their cluster by the label konvoy.d2iq.io/cluster-name (inferred: DKP sets it on the Cluster objects it `
-      + 'creates); a cluster without it fails its core-addons layer. Addons DKP installed by ClusterResourceSet are not owned by Helm: see README, "The Konvoy layers".');
+    notes.push(`${proxies.length} HelmChartProxies select their cluster by the label konvoy.d2iq.io/cluster-name (inferred: DKP sets it on the `
+      + 'Cluster objects it creates); a cluster without it fails its core-addons layer. Addons DKP installed by ClusterResourceSet are not owned '
+      + 'by Helm: see README, "The Konvoy layers".');
   }
   const proxyProviders = new Set(proxies.map((p) => clusters.find((c) => c.name === p.cluster)?.provider));
   notes.push(...releaseNotes.filter((n) => n.when?.helmChartProxyProviders?.some((p) => proxyProviders.has(p))).map((n) => n.text));
@@ -54,7 +55,8 @@ export function planNotes(fleet: Fleet, release: Release, current: Release | und
   }
   const sets = layers.flatMap((l) => l.content.clusterResourceSets);
   if (sets.length > 0 && release.clusterResourceSetStrategy === 'ApplyAlways') {
-    notes.push(`${sets.length} ClusterResourceSets use the D2iQ fork's ApplyAlways strategy, as DKP's own per-cluster sets do (inferred); the field is immutable.`);
+    notes.push(`${sets.length} ClusterResourceSets use the D2iQ fork's ApplyAlways strategy, as DKP's own per-cluster sets do (inferred); `
+      + 'the field is immutable.');
   }
   return notes;
 }

@@ -123,7 +123,8 @@ function checkTarget(c: KonvoyCluster, target: string, release: Release, catalog
     return;
   }
   if (semver.lt(target, c.kubernetesVersion)) {
-    problems.add(at, `target ${show(target)} for cluster ${show(c.name)} is older than its current ${show(c.kubernetesVersion)}; Kubernetes cannot be downgraded`);
+    problems.add(at, `target ${show(target)} for cluster ${show(c.name)} is older than its current ${show(c.kubernetesVersion)}; `
+      + 'Kubernetes cannot be downgraded');
     return;
   }
   if (compareMinor(target, c.kubernetesVersion) > 1) {

@@ -48,7 +48,9 @@ export interface PlanDocument {
   readonly from?: string;
   readonly to: string;
   readonly flux: { readonly mode: string; readonly runner: string; readonly kustomizationApiVersion: string; readonly namespace: string };
-  readonly counts: { readonly layers: number; readonly workspaces: number; readonly managedClusters: number; readonly attachedClusters: number; readonly waves: number };
+  readonly counts: {
+    readonly layers: number; readonly workspaces: number; readonly managedClusters: number; readonly attachedClusters: number; readonly waves: number;
+  };
   /** What must be done by hand before merging the pull request. */
   readonly beforeMerge: readonly string[];
   readonly layers: readonly PlanLayer[];
@@ -94,7 +96,8 @@ function beforeMerge(plan: Plan, gates: GatePlan): string[] {
   const steps: string[] = [];
   const backup = f.preflight.veleroBackup;
   if (backup) {
-    steps.push(`Create the Velero backup ${backup.namespace}/${backup.name} (\`velero backup create ${backup.name} -n ${backup.namespace}\`); mgmt-preflight waits until it completed.`);
+    steps.push(`Create the Velero backup ${backup.namespace}/${backup.name} (\`velero backup create ${backup.name} -n ${backup.namespace}\`); `
+      + 'mgmt-preflight waits until it completed.');
   } else {
     steps.push('DKP requires a Velero backup before an upgrade; name it in spec.preflight.veleroBackup to have mgmt-preflight wait for it.');
   }
@@ -109,7 +112,8 @@ function beforeMerge(plan: Plan, gates: GatePlan): string[] {
   }
   if (providers.length > 0) {
     const hcp = plan.layers.some((l) => l.content.helmChartProxies.length > 0);
-    steps.push(`Make sure cluster-api-operator${hcp ? ' and Cluster API Addon Provider Helm run' : ' runs'} on ${f.management.name} (README, "The Konvoy layers").`);
+    steps.push(`Make sure cluster-api-operator${hcp ? ' and Cluster API Addon Provider Helm run' : ' runs'} on ${f.management.name} `
+      + '(README, "The Konvoy layers").');
   }
   if (f.flux.mode === 'hub') {
     const secrets = [f.flux.managementKubeConfigSecret, ...workspaceClusters(f).map((c) => c.kubeconfigSecret)];
@@ -132,9 +136,16 @@ export function planDocument(plan: Plan, gates: GatePlan): PlanDocument {
     const jobChecks = new Set(job?.checks ?? []);
     const checks: PlanCheck[] = [
       ...l.checks.map((c) => ({
-        object: `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`, expects: describeExpectation(c), strength: strength(c, gate, jobChecks), applied: c.applied,
+        object: `${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}`,
+        expects: describeExpectation(c),
+        strength: strength(c, gate, jobChecks),
+        applied: c.applied,
       })),
-      ...(job ? [{ object: `Job ${job.namespace}/${job.jobName}`, expects: 'completes (checks the exact conditions above)', strength: 'kstatus' as const, applied: true }] : []),
+      ...(job
+        ? [{
+          object: `Job ${job.namespace}/${job.jobName}`, expects: 'completes (checks the exact conditions above)', strength: 'kstatus' as const, applied: true,
+        }]
+        : []),
     ];
     const s = l.scope;
     return {
@@ -159,10 +170,15 @@ export function planDocument(plan: Plan, gates: GatePlan): PlanDocument {
     const unknownCharts = plan.layers.flatMap((l) => gates.healthGates.get(l.name)!.readyOnly)
       .filter(chartVersionUnknown);
     const reasons = [
-      ...(!gates.profile.healthCheckExprs && !f.flux.gateImage ? [`${gates.profile.description} has no CEL health checks and spec.flux.gateImage is not set`] : []),
-      ...(unknownCharts.length > 0 ? [`the chart version of ${[...new Set(unknownCharts.map((c) => `${c.namespace}/${c.name}`))].join(', ')} is not known (custom apps)`] : []),
+      ...(!gates.profile.healthCheckExprs && !f.flux.gateImage
+        ? [`${gates.profile.description} has no CEL health checks and spec.flux.gateImage is not set`]
+        : []),
+      ...(unknownCharts.length > 0
+        ? [`the chart version of ${[...new Set(unknownCharts.map((c) => `${c.namespace}/${c.name}`))].join(', ')} is not known (custom apps)`]
+        : []),
     ];
-    notes.push(`${readyOnly.length} layer${readyOnly.length === 1 ? '' : 's'} ${readyOnly.length === 1 ? 'is' : 'are'} ready-only for some checks, not version-checked `
+    notes.push(`${readyOnly.length} layer${readyOnly.length === 1 ? '' : 's'} ${readyOnly.length === 1 ? 'is' : 'are'} ready-only for some checks, `
+      + 'not version-checked '
       + `(${reasons.join('; ')}): those checks can pass before the new versions run. Marked "ready-only" below.`);
   }
   const managed = managedClusters(f);

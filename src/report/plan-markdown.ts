@@ -42,7 +42,8 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
   const c = doc.counts;
   const lines = [`# Upgrade plan: fleet ${doc.fleet}`, ''];
   lines.push(`DKP **${doc.from ? `${doc.from} -> ` : ''}${doc.to}**: ${plural(c.layers, 'layer')}, ${plural(c.workspaces, 'workspace')}, `
-    + `${c.managedClusters} managed and ${c.attachedClusters} attached cluster${c.managedClusters + c.attachedClusters === 1 ? '' : 's'}, ${plural(c.waves, 'wave')}.`);
+    + `${c.managedClusters} managed and ${c.attachedClusters} attached cluster${c.managedClusters + c.attachedClusters === 1 ? '' : 's'}, `
+    + `${plural(c.waves, 'wave')}.`);
   lines.push(`Layers run by: ${doc.flux.runner} (${doc.flux.kustomizationApiVersion}, namespace ${doc.flux.namespace}).`, '');
   lines.push('## Before you merge', '');
   doc.beforeMerge.forEach((s, i) => lines.push(`${i + 1}. ${s}`));
@@ -52,7 +53,8 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     for (const n of doc.notes) lines.push(`- ${n}`);
     lines.push('');
   }
-  lines.push('## Order', '', 'Flux runs the layers in this order; layers of one stage can run side by side, and a wave starts when the previous one is done.', '');
+  lines.push('## Order', '', 'Flux runs the layers in this order; layers of one stage can run side by side, '
+    + 'and a wave starts when the previous one is done.', '');
   lines.push('| # | stage | wave | layer | what | gate |', '|---|---|---|---|---|---|');
   for (const l of doc.layers) {
     lines.push(`| ${l.index} | ${l.stage} | ${l.wave ?? ''} | ${code(l.name)} | ${cell(l.summary)} | ${gateOf(l)} |`);

@@ -41,7 +41,9 @@ function main(argv: readonly string[]): number {
   for (const n of result.notes) process.stdout.write(`note: ${n}\n`);
   const files = new Set(result.errors.map((e) => e.file)).size;
   process.stdout.write(`validate: ${dir}: ${result.objects} objects and ${result.kustomizations} kustomization.yaml files checked; `
-    + `${result.errors.length === 0 ? 'no errors' : `${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`}\n`);
+    + `${result.errors.length === 0
+      ? 'no errors'
+      : `${result.errors.length} error${result.errors.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`}\n`);
   return result.errors.length === 0 ? 0 : 1;
 }
 

@@ -27,7 +27,9 @@ export interface SchemaEntry {
  * API versions that have no CRD here but the same shape as one that has: validated against the
  * other version's schema, minus the fields it lacks, and the result says so.
  */
-const BORROWED: readonly { readonly apiVersion: string; readonly kind: string; readonly from: string; readonly removedSpecFields: readonly string[]; readonly why: string }[] = [
+const BORROWED: readonly {
+  readonly apiVersion: string; readonly kind: string; readonly from: string; readonly removedSpecFields: readonly string[]; readonly why: string;
+}[] = [
   {
     apiVersion: 'kustomize.toolkit.fluxcd.io/v1beta2',
     kind: 'Kustomization',
@@ -43,7 +45,9 @@ const BORROWED: readonly { readonly apiVersion: string; readonly kind: string; r
  * Values DKP's Cluster API accepts beyond the upstream CRDs here: added to the field's enum, and
  * the result says so.
  */
-const FORK_VALUES: readonly { readonly apiVersion: string; readonly kind: string; readonly field: readonly string[]; readonly values: readonly string[]; readonly why: string }[] = [
+const FORK_VALUES: readonly {
+  readonly apiVersion: string; readonly kind: string; readonly field: readonly string[]; readonly values: readonly string[]; readonly why: string;
+}[] = [
   {
     apiVersion: 'addons.cluster.x-k8s.io/v1beta1',
     kind: 'ClusterResourceSet',
@@ -51,7 +55,8 @@ const FORK_VALUES: readonly { readonly apiVersion: string; readonly kind: string
     values: ['ApplyAlways'],
     // ../shared/reference/dkp-facts.md: mesosphere/cluster-api v1.1.3-d2iq.3 (DKP 2.2),
     // exp/addons/api/v1beta1/clusterresourceset_types.go (verified there)
-    why: 'spec.strategy ApplyAlways is accepted: D2iQ\'s Cluster API fork (mesosphere/cluster-api v1.1.3-d2iq.3, DKP 2.2 and later) adds it to the upstream enum',
+    why: 'spec.strategy ApplyAlways is accepted: D2iQ\'s Cluster API fork (mesosphere/cluster-api v1.1.3-d2iq.3, DKP 2.2 and later) '
+      + 'adds it to the upstream enum',
   },
 ];
 
@@ -99,7 +104,14 @@ export class SchemaRegistry {
           for (const v of crd.spec.versions ?? []) {
             const schema = v.schema?.openAPIV3Schema;
             if (schema === undefined) throw new Error(`${file}: ${crd.metadata.name} version ${v.name} has no openAPIV3Schema`);
-            entries.push({ apiVersion: `${crd.spec.group}/${v.name}`, kind: crd.spec.names.kind, schema, served: v.served === true, scope: crd.spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced', origin: file });
+            entries.push({
+              apiVersion: `${crd.spec.group}/${v.name}`,
+              kind: crd.spec.names.kind,
+              schema,
+              served: v.served === true,
+              scope: crd.spec.scope === 'Cluster' ? 'Cluster' : 'Namespaced',
+              origin: file,
+            });
           }
         }
       }

@@ -40,7 +40,9 @@ const COPIED = new Set([
 ]);
 
 /** Annotations that change nothing in validation. */
-const IGNORED = new Set(['description', 'title', 'example', 'externalDocs', 'default', 'format', 'nullable', 'exclusiveMinimum', 'exclusiveMaximum', 'required']);
+const IGNORED = new Set([
+  'description', 'title', 'example', 'externalDocs', 'default', 'format', 'nullable', 'exclusiveMinimum', 'exclusiveMaximum', 'required',
+]);
 
 const JUNCTORS = ['anyOf', 'allOf', 'oneOf'] as const;
 

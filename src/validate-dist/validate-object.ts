@@ -64,7 +64,8 @@ function describe(errors: readonly ErrorObject[]): SchemaError[] {
         const hint = suggest(p.additionalProperty, known);
         out.push({
           path: fieldPath(e.instancePath, p.additionalProperty),
-          message: `unknown field${hint ? ` (did you mean "${hint}"?)` : ''}; ${known.length > 0 ? `allowed fields: ${known.join(', ')}` : 'this object takes no fields'}`,
+          message: `unknown field${hint ? ` (did you mean "${hint}"?)` : ''}; `
+            + `${known.length > 0 ? `allowed fields: ${known.join(', ')}` : 'this object takes no fields'}`,
         });
         break;
       }
@@ -72,7 +73,11 @@ function describe(errors: readonly ErrorObject[]): SchemaError[] {
         out.push({ path: fieldPath(e.instancePath, p.missingProperty), message: 'required field is missing' });
         break;
       case 'type':
-        out.push({ path: at, message: `expected ${Array.isArray(p.type) ? p.type.join(' or ') : p.type}, got ${typeOf(data)}${data !== null && typeof data !== 'object' ? ` (${show(data)})` : ''}` });
+        out.push({
+          path: at,
+          message: `expected ${Array.isArray(p.type) ? p.type.join(' or ') : p.type}, got ${typeOf(data)}`
+            + `${data !== null && typeof data !== 'object' ? ` (${show(data)})` : ''}`,
+        });
         break;
       case 'enum':
         out.push({ path: at, message: `${show(data)} is not allowed; allowed values: ${(p.allowedValues as unknown[]).map((v) => show(v)).join(', ')}` });
@@ -81,11 +86,18 @@ function describe(errors: readonly ErrorObject[]): SchemaError[] {
         out.push({ path: at, message: `${show(data)} does not match ${p.pattern}` });
         break;
       case 'propertyNames':
-        out.push({ path: fieldPath(e.instancePath, p.propertyName), message: 'is not a valid key (a name of at most 63 characters, with an optional DNS subdomain prefix)' });
+        out.push({
+          path: fieldPath(e.instancePath, p.propertyName),
+          message: 'is not a valid key (a name of at most 63 characters, with an optional DNS subdomain prefix)',
+        });
         break;
       case 'anyOf':
       case 'oneOf':
-        out.push({ path: at, message: `expected ${branchTypes((e.schema as SchemaNode[]) ?? [])}, got ${typeOf(data)}${data !== null && typeof data !== 'object' ? ` (${show(data)})` : ''}` });
+        out.push({
+          path: at,
+          message: `expected ${branchTypes((e.schema as SchemaNode[]) ?? [])}, got ${typeOf(data)}`
+            + `${data !== null && typeof data !== 'object' ? ` (${show(data)})` : ''}`,
+        });
         break;
       default:
         out.push({ path: at, message: `${data !== null && typeof data !== 'object' ? `${show(data)} ` : ''}${e.message ?? e.keyword}` });
@@ -107,7 +119,9 @@ function describe(errors: readonly ErrorObject[]): SchemaError[] {
 function scopeErrors(entry: SchemaEntry, o: Record<string, any>): SchemaError[] {
   const ns = o.metadata?.namespace;
   if (entry.scope === 'Namespaced' && (ns === undefined || ns === '')) {
-    return [{ path: 'metadata.namespace', message: `required: ${entry.kind} is namespaced, and an object without a namespace lands in whatever namespace applies it` }];
+    return [{
+      path: 'metadata.namespace', message: `required: ${entry.kind} is namespaced, and an object without a namespace lands in whatever namespace applies it`,
+    }];
   }
   if (entry.scope === 'Cluster' && ns !== undefined) {
     return [{ path: 'metadata.namespace', message: `${entry.kind} is cluster-scoped: it takes no namespace` }];
@@ -167,14 +181,18 @@ export class ObjectValidator {
     const notes: string[] = [];
     if (entry.note !== undefined) notes.push(entry.note);
     if (!entry.served) {
-      notes.push(`${entry.apiVersion} ${entry.kind}: not served by the CRD in ${entry.origin}; validated against that version's schema because the object uses it`);
+      notes.push(`${entry.apiVersion} ${entry.kind}: not served by the CRD in ${entry.origin}; `
+        + 'validated against that version\'s schema because the object uses it');
     }
     // A partial object (ssa: Merge) carries only the fields it sets (spec.version, ...); the
     // API server merges it into the existing object, which already has every required field.
     // Types and unknown fields are checked as usual; `required` is not, or every version
     // patch would fail for lack of fields that it deliberately leaves to their owners.
     const partial = isPartial(obj);
-    if (partial) notes.push(`${entry.apiVersion} ${entry.kind}: partial object (${SSA_ANNOTATION}: ${obj.metadata.annotations[SSA_ANNOTATION]}): required fields not enforced`);
+    if (partial) {
+      notes.push(`${entry.apiVersion} ${entry.kind}: partial object (${SSA_ANNOTATION}: ${obj.metadata.annotations[SSA_ANNOTATION]}): `
+        + 'required fields not enforced');
+    }
     const validate = this.compile(entry, partial);
     const scope = scopeErrors(entry, obj);
     if (!validate(obj)) {

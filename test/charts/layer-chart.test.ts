@@ -21,7 +21,9 @@ function layer(content: Partial<LayerContent>, name = 'cluster-prod-east-core-ad
 }
 
 function render(props: Partial<LayerChartProps> & { layer: Layer }): { chart: LayerChart; objects: any[] } {
-  const chart = new LayerChart(Testing.app({ outdir: tempDir() }), { appDeploymentApiVersion: 'apps.kommander.d2iq.io/v1alpha2', capiContract: 'v1beta1', ...props });
+  const chart = new LayerChart(Testing.app({ outdir: tempDir() }), {
+    appDeploymentApiVersion: 'apps.kommander.d2iq.io/v1alpha2', capiContract: 'v1beta1', ...props,
+  });
   return { chart, objects: Testing.synth(chart) };
 }
 
@@ -95,7 +97,9 @@ describe('LayerChart', () => {
   });
 
   test('fails if a version patch has no ssa merge value', () => {
-    const l = layer({ versionPatches: [{ kind: 'KubeadmControlPlane', name: 'mgmt-control-plane', namespace: 'default', version: 'v1.22.8' }] }, 'mgmt-control-plane');
+    const l = layer({
+      versionPatches: [{ kind: 'KubeadmControlPlane', name: 'mgmt-control-plane', namespace: 'default', version: 'v1.22.8' }],
+    }, 'mgmt-control-plane');
     expect(() => render({ layer: l })).toThrow('internal: layer mgmt-control-plane patches KubeadmControlPlane without an ssa merge value');
   });
 });

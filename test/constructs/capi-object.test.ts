@@ -49,7 +49,9 @@ describe('protectedMetadata', () => {
 });
 
 describe('assertPruneProtected', () => {
-  const protectedCluster = { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'c', namespace: 'ns', annotations: { ...PRUNE_DISABLED } } };
+  const protectedCluster = {
+    apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', metadata: { name: 'c', namespace: 'ns', annotations: { ...PRUNE_DISABLED } },
+  };
 
   test('accepts protected Cluster API objects and anything outside the family', () => {
     expect(() => assertPruneProtected([
@@ -60,7 +62,10 @@ describe('assertPruneProtected', () => {
   });
 
   test('fails if a Cluster API object has no annotations', () => {
-    expect(() => assertPruneProtected([protectedCluster, { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', metadata: { name: 'cp', namespace: 'default' } }]))
+    expect(() => assertPruneProtected([
+      protectedCluster,
+      { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', metadata: { name: 'cp', namespace: 'default' } },
+    ]))
       .toThrow('internal: KubeadmControlPlane default/cp would be emitted without prune protection');
   });
 

@@ -20,7 +20,10 @@ describe('CapiProvider', () => {
     });
 
   test('components from ConfigMaps select them by the provider-components label', () => {
-    const [o] = render({ kind: 'ControlPlaneProvider', name: 'kubeadm', namespace: 'capi-kubeadm-control-plane-system', version: 'v1.1.3', fetch: { configMapLabel: 'control-plane-kubeadm' } });
+    const [o] = render({
+      kind: 'ControlPlaneProvider', name: 'kubeadm', namespace: 'capi-kubeadm-control-plane-system', version: 'v1.1.3',
+      fetch: { configMapLabel: 'control-plane-kubeadm' },
+    });
     expect(o.spec.fetchConfig).toEqual({ selector: { matchLabels: { 'provider-components': 'control-plane-kubeadm' } } });
     expect(o.spec.fetchConfig.url).toBeUndefined();
   });
@@ -38,7 +41,9 @@ describe('CapiProvider', () => {
   });
 
   test('without an image there is no deployment section', () => {
-    const [o] = render({ kind: 'InfrastructureProvider', name: 'aws', namespace: 'capa-system', version: 'v1.4.0', fetch: { configMapLabel: 'infrastructure-aws' } });
+    const [o] = render({
+      kind: 'InfrastructureProvider', name: 'aws', namespace: 'capa-system', version: 'v1.4.0', fetch: { configMapLabel: 'infrastructure-aws' },
+    });
     expect(o.spec).not.toHaveProperty('deployment');
   });
 });

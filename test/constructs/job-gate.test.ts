@@ -4,14 +4,25 @@ import { jobGateSpec, JobGateSpec } from '../../src/gates/job-gate-spec';
 import { HealthCheck } from '../../src/planner/layer';
 
 const CHECKS: HealthCheck[] = [
-  { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', name: 'mgmt-control-plane', namespace: 'default', expect: { type: 'control-plane', version: 'v1.22.8' }, applied: true },
-  { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', name: 'mgmt-md-1', namespace: 'default', expect: { type: 'machine-deployment', version: 'v1.22.8' }, applied: true },
-  { apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', name: 'mgmt-md-0', namespace: 'default', expect: { type: 'machine-deployment', version: 'v1.22.8' }, applied: true },
+  {
+    apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', name: 'mgmt-control-plane', namespace: 'default',
+    expect: { type: 'control-plane', version: 'v1.22.8' }, applied: true,
+  },
+  {
+    apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', name: 'mgmt-md-1', namespace: 'default',
+    expect: { type: 'machine-deployment', version: 'v1.22.8' }, applied: true,
+  },
+  {
+    apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', name: 'mgmt-md-0', namespace: 'default',
+    expect: { type: 'machine-deployment', version: 'v1.22.8' }, applied: true,
+  },
   { apiVersion: 'velero.io/v1', kind: 'Backup', name: 'pre-upgrade', namespace: 'velero', expect: { type: 'backup-completed' }, applied: false },
   { apiVersion: 'apps.kommander.d2iq.io/v1alpha2', kind: 'ClusterApp', name: 'traefik-10.9.1', expect: { type: 'exists' }, applied: false },
 ];
 
-const SPEC: JobGateSpec = jobGateSpec({ namespace: 'kommander-flux', name: 'dkp-fleet-gate-mgmt-control-plane', image: 'bitnami/kubectl:1.22', checks: CHECKS, timeoutSeconds: 1800 });
+const SPEC: JobGateSpec = jobGateSpec({
+  namespace: 'kommander-flux', name: 'dkp-fleet-gate-mgmt-control-plane', image: 'bitnami/kubectl:1.22', checks: CHECKS, timeoutSeconds: 1800,
+});
 
 function render(spec: JobGateSpec): { all: any[]; get: (kind: string, namespace?: string) => any[] } {
   const chart = Testing.chart();
@@ -39,7 +50,9 @@ describe('JobGate', () => {
   });
 
   test('the ServiceAccount lives next to the Job', () => {
-    expect(get('ServiceAccount')).toEqual([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'dkp-fleet-gate-mgmt-control-plane', namespace: 'kommander-flux' } }]);
+    expect(get('ServiceAccount')).toEqual([{
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'dkp-fleet-gate-mgmt-control-plane', namespace: 'kommander-flux' },
+    }]);
   });
 
   test('each Role grants only get on exactly the checked objects of its namespace', () => {

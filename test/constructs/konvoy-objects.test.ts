@@ -89,7 +89,9 @@ describe('the Konvoy objects of a 2.1 -> 2.2 fleet on AWS', () => {
       apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1',
       kind: 'KubeadmControlPlane',
       metadata: {
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' }, name: 'mgmt-control-plane', namespace: 'default',
+        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' },
+        name: 'mgmt-control-plane',
+        namespace: 'default',
       },
       spec: { version: 'v1.22.8' },
     });
@@ -97,12 +99,16 @@ describe('the Konvoy objects of a 2.1 -> 2.2 fleet on AWS', () => {
       apiVersion: 'cluster.x-k8s.io/v1beta1',
       kind: 'MachineDeployment',
       metadata: {
-        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' }, name: 'prod-east-md-0', namespace: 'team-a',
+        annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'Merge' },
+        name: 'prod-east-md-0',
+        namespace: 'team-a',
       },
       spec: {
         template: {
           spec: {
-            infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AWSMachineTemplate', name: 'prod-east-md-0-1-22-8', namespace: 'team-a' },
+            infrastructureRef: {
+              apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AWSMachineTemplate', name: 'prod-east-md-0-1-22-8', namespace: 'team-a',
+            },
             version: 'v1.22.8',
           },
         },
@@ -236,7 +242,9 @@ describe('kommander mode and the Flux the current release bundles', () => {
     f.spec.flux = { mode: 'kommander', gateImage: 'registry.example/kubectl:v1.22.8' };
     const out = files(f);
     const folder = Object.keys(out).filter((p) => p.startsWith('mgmt-platform-apps/')).sort();
-    expect(folder.map((p) => p.split('/')[1].split('.')[0])).toEqual(['appdeployment', 'appdeployment', 'job', 'kustomization', 'role', 'rolebinding', 'serviceaccount']);
+    expect(folder.map((p) => p.split('/')[1].split('.')[0])).toEqual([
+      'appdeployment', 'appdeployment', 'job', 'kustomization', 'role', 'rolebinding', 'serviceaccount',
+    ]);
     const job = out[folder.find((p) => p.includes('/job.'))!];
     expect(job.metadata.namespace).toBe('kommander-flux');
     expect(job.spec.template.spec.containers[0].image).toBe('registry.example/kubectl:v1.22.8');

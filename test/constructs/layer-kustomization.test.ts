@@ -138,18 +138,25 @@ describe('LayerKustomization', () => {
   test('a gate with CEL expressions writes them with wait', () => {
     const gate: HealthGate = {
       wait: true,
-      healthCheckExprs: [{ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', current: "status.version == 'v1.22.8'", failed: 'false' }],
+      healthCheckExprs: [{
+        apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', current: "status.version == 'v1.22.8'", failed: 'false',
+      }],
       readyOnly: [],
     };
     const { spec } = build({ gate }).object;
     expect(spec.wait).toBe(true);
     expect(spec).not.toHaveProperty('healthChecks');
-    expect(spec.healthCheckExprs).toEqual([{ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', current: "status.version == 'v1.22.8'", failed: 'false' }]);
+    expect(spec.healthCheckExprs).toEqual([{
+      apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', current: "status.version == 'v1.22.8'", failed: 'false',
+    }]);
   });
 
   test('a gate from healthGate() that watches objects: healthChecks and CEL, without wait', () => {
     const gate = healthGate([
-      { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', name: 'prod-east-control-plane', namespace: 'team-a', expect: { type: 'control-plane', version: 'v1.22.8' }, applied: true },
+      {
+        apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', name: 'prod-east-control-plane', namespace: 'team-a',
+        expect: { type: 'control-plane', version: 'v1.22.8' }, applied: true,
+      },
       { apiVersion: 'velero.io/v1', kind: 'Backup', name: 'pre-upgrade', namespace: 'velero', expect: { type: 'backup-completed' }, applied: false },
     ], HUB_PROFILE);
     const { spec } = build({ gate }).object;
@@ -206,7 +213,8 @@ describe('layerLabels', () => {
   });
 
   test('workspace: the kind and workspace', () => {
-    expect(of('platform-apps', { type: 'workspace', workspace: 'team-a' })).toEqual({ 'app.kubernetes.io/component': 'platform-apps', 'dkp-fleet/workspace': 'team-a' });
+    expect(of('platform-apps', { type: 'workspace', workspace: 'team-a' }))
+      .toEqual({ 'app.kubernetes.io/component': 'platform-apps', 'dkp-fleet/workspace': 'team-a' });
   });
 
   test('cluster with a wave: kind, workspace, cluster and wave', () => {

@@ -20,9 +20,11 @@ const FOLDERS: Record<string, string[]> = {
     'cluster-canary-catalog-apps', 'cluster-canary-control-plane', 'cluster-canary-core-addons', 'cluster-canary-node-pools', 'cluster-canary-platform-apps',
     'cluster-edge-1-catalog-apps', 'cluster-edge-1-control-plane', 'cluster-edge-1-core-addons', 'cluster-edge-1-node-pools', 'cluster-edge-1-platform-apps',
     'cluster-eks-legacy-catalog-apps', 'cluster-eks-legacy-platform-apps',
-    'cluster-prod-east-catalog-apps', 'cluster-prod-east-control-plane', 'cluster-prod-east-core-addons', 'cluster-prod-east-node-pools', 'cluster-prod-east-platform-apps',
+    'cluster-prod-east-catalog-apps', 'cluster-prod-east-control-plane', 'cluster-prod-east-core-addons', 'cluster-prod-east-node-pools',
+    'cluster-prod-east-platform-apps',
     'fleet', 'mgmt-capi-providers', 'mgmt-control-plane', 'mgmt-core-addons', 'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight',
-    'wave-1', 'wave-2', 'ws-team-a-apps-ready', 'ws-team-a-catalog-apps', 'ws-team-a-platform-apps', 'ws-team-b-apps-ready', 'ws-team-b-catalog-apps', 'ws-team-b-platform-apps',
+    'wave-1', 'wave-2', 'ws-team-a-apps-ready', 'ws-team-a-catalog-apps', 'ws-team-a-platform-apps',
+    'ws-team-b-apps-ready', 'ws-team-b-catalog-apps', 'ws-team-b-platform-apps',
   ],
   'examples/clusterclass.yaml': [
     'cluster-cc-prod-core-addons', 'cluster-cc-prod-kubernetes', 'cluster-cc-prod-platform-apps',

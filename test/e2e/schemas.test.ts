@@ -47,7 +47,8 @@ function testFleets(): Record<string, any> {
   delete full.spec.management.nodePools;
   Object.assign(full.spec.management, {
     targetKubernetesVersion: '1.22.8', topology: true,
-    catalogApps: [{ name: 'kafka-operator' }], customApps: [{ name: 'billing', version: '2.0.0', kubernetesVersions: '>=1.21.0 <1.23.0', configOverrides: 'billing-values' }],
+    catalogApps: [{ name: 'kafka-operator' }],
+    customApps: [{ name: 'billing', version: '2.0.0', kubernetesVersions: '>=1.21.0 <1.23.0', configOverrides: 'billing-values' }],
   });
   full.spec.workspaces[0] = {
     name: 'team-a',
@@ -103,7 +104,9 @@ describeWithShared('npm run validate', () => {
     const kustomizations = files.filter((f) => path.basename(f) === 'kustomization.yaml').length;
     return { objects: files.length - kustomizations, kustomizations };
   };
-  const run = (dir: string) => spawnSync(process.execPath, [MAIN, path.basename(dir)], { cwd: path.dirname(dir), encoding: 'utf8', env: { ...process.env, SHARED_DIR: SHARED } });
+  const run = (dir: string) => spawnSync(process.execPath, [MAIN, path.basename(dir)], {
+    cwd: path.dirname(dir), encoding: 'utf8', env: { ...process.env, SHARED_DIR: SHARED },
+  });
 
   test('passes a synthesized dist/ with exit code 0 and a summary', () => {
     const dist = path.join(tempDir(), 'dist');
@@ -112,7 +115,9 @@ describeWithShared('npm run validate', () => {
     expect(objects).toBeGreaterThan(30);
     const r = run(dist);
     expect(r.status).toBe(0);
-    expect(r.stdout.split('\n').filter((l) => !l.startsWith('note: '))).toEqual([`validate: dist: ${objects} objects and ${kustomizations} kustomization.yaml files checked; no errors`, '']);
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('note: '))).toEqual([
+      `validate: dist: ${objects} objects and ${kustomizations} kustomization.yaml files checked; no errors`, '',
+    ]);
   });
 
   test('fails with exit code 1, one "path: error" line per problem and a summary', () => {
@@ -145,6 +150,7 @@ describeWithShared('npm run validate', () => {
     fs.mkdirSync(dist);
     const r = spawnSync(process.execPath, [MAIN, dist], { encoding: 'utf8', env: { ...process.env, SHARED_DIR: '/nonexistent' } });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('validate: cannot load the schemas: no CRDs at /nonexistent/crds: the folder or file is missing (set SHARED_DIR to the folder holding crds/)\n');
+    expect(r.stderr).toBe('validate: cannot load the schemas: no CRDs at /nonexistent/crds: the folder or file is missing '
+      + '(set SHARED_DIR to the folder holding crds/)\n');
   });
 });

@@ -80,8 +80,10 @@ describe('app names that are also JavaScript object members', () => {
     f.spec.management.platformApps = ['constructor'];
     f.spec.workspaces[0].catalogApps = ['constructor'];
     expect(problemsOf(() => planFleet(parseFleet(toYaml(f), 'fleet.yaml').fleet, loadCatalog()))).toEqual([
-      'spec.management.platformApps[0].name: "constructor" is not a platform app of release 2.2.0; its platform apps are listed in src/catalog/releases/2.2.0.yaml',
-      'spec.workspaces[0].catalogApps[0].name: "constructor" is not a catalog app of release 2.2.0; catalog apps: kafka-operator, spark-operator, zookeeper-operator',
+      'spec.management.platformApps[0].name: "constructor" is not a platform app of release 2.2.0; '
+      + 'its platform apps are listed in src/catalog/releases/2.2.0.yaml',
+      'spec.workspaces[0].catalogApps[0].name: "constructor" is not a catalog app of release 2.2.0; '
+      + 'catalog apps: kafka-operator, spark-operator, zookeeper-operator',
     ]);
   });
 });

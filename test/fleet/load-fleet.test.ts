@@ -135,7 +135,8 @@ describe('refusing a bad fleet file', () => {
     const f = baseFleet();
     f.spec.workspaces[0].name = 'Team_A';
     expect(problems(f)).toEqual([
-      'fleet.yaml:20: spec.workspaces[0].name: "Team_A" is not a valid name; use 1 to 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit',
+      'fleet.yaml:20: spec.workspaces[0].name: "Team_A" is not a valid name; '
+      + 'use 1 to 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit',
     ]);
   });
 
@@ -156,7 +157,8 @@ describe('refusing a bad fleet file', () => {
     expect(problems(f)).toEqual([
       'fleet.yaml:27: spec.workspaces[0].clusters[0].nodePools[1].name: node pool name "prod-east-md-0" is already used at '
       + 'spec.workspaces[0].clusters[0].nodePools[0].name; node pool names must be unique',
-      'fleet.yaml:30: spec.workspaces[0].platformApps[1].name: app name "traefik" is already used at spec.workspaces[0].platformApps[0].name; app names must be unique',
+      'fleet.yaml:30: spec.workspaces[0].platformApps[1].name: app name "traefik" is already used at spec.workspaces[0].platformApps[0].name; '
+      + 'app names must be unique',
       'fleet.yaml:31: spec.workspaces[1].name: workspace name "team-a" is already used at spec.workspaces[0].name; workspace names must be unique',
       'fleet.yaml:32: spec.workspaces[1].namespace: namespace "team-a" is already used at spec.workspaces[0].namespace; namespaces must be unique',
       'fleet.yaml:34: spec.workspaces[1].clusters[0].name: cluster name "mgmt" is already used at spec.management.name; cluster names must be unique',
@@ -168,9 +170,11 @@ describe('refusing a bad fleet file', () => {
     f.spec.workspaces[0].clusters.push({ name: 'prod-west', provider: 'azure', kubernetesVersion: '1.21.6', controlPlane: { name: 'prod-east-control-plane' },
       nodePools: [{ name: 'prod-east-md-0' }] });
     expect(problems(f)).toEqual([
-      'fleet.yaml:31: spec.workspaces[0].clusters[1].controlPlane.name: control plane name "prod-east-control-plane" is also used by cluster "prod-east" in namespace "team-a"; '
+      'fleet.yaml:31: spec.workspaces[0].clusters[1].controlPlane.name: control plane name "prod-east-control-plane" '
+      + 'is also used by cluster "prod-east" in namespace "team-a"; '
       + 'clusters sharing a namespace need distinct control plane names (DKP uses <cluster>-control-plane)',
-      'fleet.yaml:33: spec.workspaces[0].clusters[1].nodePools[0].name: node pool name "prod-east-md-0" is also used by cluster "prod-east" in namespace "team-a"; '
+      'fleet.yaml:33: spec.workspaces[0].clusters[1].nodePools[0].name: node pool name "prod-east-md-0" '
+      + 'is also used by cluster "prod-east" in namespace "team-a"; '
       + 'clusters sharing a namespace need distinct node pool names (DKP uses <cluster>-<pool>)',
     ]);
   });
@@ -219,7 +223,8 @@ describe('refusing a bad fleet file', () => {
     expect(problems(f)).toEqual([
       'fleet.yaml:30: spec.workspaces[0].customApps[0].kubernetesVersions: "soon" is not a version range; use a semver range such as ">=1.21.0 <1.23.0"',
       'fleet.yaml:32: spec.flux.interval: "10 minutes" is not a duration; use a number with a unit (ms, s, m, h), such as 90s, 10m or 1h30m',
-      'fleet.yaml:33: spec.flux.path: "../outside" is not a path inside the repository; use a relative path of letters, digits, \'.\', \'_\', \'-\' and \'/\', without \'..\', such as ./dist',
+      'fleet.yaml:33: spec.flux.path: "../outside" is not a path inside the repository; '
+      + 'use a relative path of letters, digits, \'.\', \'_\', \'-\' and \'/\', without \'..\', such as ./dist',
     ]);
   });
 

@@ -27,28 +27,40 @@ const ready = (status: string, reason = 'ReconciliationSucceeded') => ({ type: '
 
 describe('CEL health expressions', () => {
   const kcp = [check('KubeadmControlPlane', 'controlplane.cluster.x-k8s.io/v1beta1', { type: 'control-plane', version: 'v1.22.8' })];
-  const kcpObject = (status: Record<string, unknown>) => ({ kind: 'KubeadmControlPlane', metadata: { name: 'x', namespace: 'ns', generation: 4 }, spec: { replicas: 3 }, status });
+  const kcpObject = (status: Record<string, unknown>) => ({
+    kind: 'KubeadmControlPlane', metadata: { name: 'x', namespace: 'ns', generation: 4 }, spec: { replicas: 3 }, status,
+  });
 
   test('a control plane is done only at the version with every replica updated and ready', () => {
     expect(evaluate(kcp, kcpObject({}))).toEqual({ current: false, failed: false });
-    expect(evaluate(kcp, kcpObject({ observedGeneration: 4, version: 'v1.21.6', updatedReplicas: 3, readyReplicas: 3 }))).toEqual({ current: false, failed: false });
-    expect(evaluate(kcp, kcpObject({ observedGeneration: 4, version: 'v1.22.8', updatedReplicas: 2, readyReplicas: 3, unavailableReplicas: 1 }))).toEqual({ current: false, failed: false });
-    expect(evaluate(kcp, kcpObject({ observedGeneration: 3, version: 'v1.22.8', updatedReplicas: 3, readyReplicas: 3 }))).toEqual({ current: false, failed: false });
-    expect(evaluate(kcp, kcpObject({ observedGeneration: 4, version: 'v1.22.8', updatedReplicas: 3, readyReplicas: 3, unavailableReplicas: 0 }))).toEqual({ current: true, failed: false });
+    expect(evaluate(kcp, kcpObject({ observedGeneration: 4, version: 'v1.21.6', updatedReplicas: 3, readyReplicas: 3 })))
+      .toEqual({ current: false, failed: false });
+    expect(evaluate(kcp, kcpObject({ observedGeneration: 4, version: 'v1.22.8', updatedReplicas: 2, readyReplicas: 3, unavailableReplicas: 1 })))
+      .toEqual({ current: false, failed: false });
+    expect(evaluate(kcp, kcpObject({ observedGeneration: 3, version: 'v1.22.8', updatedReplicas: 3, readyReplicas: 3 })))
+      .toEqual({ current: false, failed: false });
+    expect(evaluate(kcp, kcpObject({ observedGeneration: 4, version: 'v1.22.8', updatedReplicas: 3, readyReplicas: 3, unavailableReplicas: 0 })))
+      .toEqual({ current: true, failed: false });
   });
 
   test('a node pool is done when every desired machine is updated and ready; a failed rollout fails at once', () => {
     const md = [check('MachineDeployment', 'cluster.x-k8s.io/v1beta1', { type: 'machine-deployment', version: 'v1.22.8' })];
     const obj = (status: Record<string, unknown>) => ({ kind: 'MachineDeployment', metadata: { generation: 2 }, spec: { replicas: 4 }, status });
-    expect(evaluate(md, obj({ observedGeneration: 2, replicas: 5, updatedReplicas: 2, readyReplicas: 4, unavailableReplicas: 1, phase: 'ScalingUp' }))).toEqual({ current: false, failed: false });
-    expect(evaluate(md, obj({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, readyReplicas: 3, phase: 'Failed' }))).toEqual({ current: false, failed: true });
-    expect(evaluate(md, obj({ observedGeneration: 2, replicas: 4, updatedReplicas: 4, readyReplicas: 4, unavailableReplicas: 0, phase: 'Running' }))).toEqual({ current: true, failed: false });
+    expect(evaluate(md, obj({ observedGeneration: 2, replicas: 5, updatedReplicas: 2, readyReplicas: 4, unavailableReplicas: 1, phase: 'ScalingUp' })))
+      .toEqual({ current: false, failed: false });
+    expect(evaluate(md, obj({ observedGeneration: 2, replicas: 4, updatedReplicas: 1, readyReplicas: 3, phase: 'Failed' })))
+      .toEqual({ current: false, failed: true });
+    expect(evaluate(md, obj({ observedGeneration: 2, replicas: 4, updatedReplicas: 4, readyReplicas: 4, unavailableReplicas: 0, phase: 'Running' })))
+      .toEqual({ current: true, failed: false });
   });
 
   test('a provider is done when installed at its version and Ready', () => {
     const p = [check('CoreProvider', 'operator.cluster.x-k8s.io/v1alpha2', { type: 'provider', version: 'v1.1.3-d2iq.3' })];
     const obj = (installedVersion: string, readyStatus: string) => ({
-      kind: 'CoreProvider', metadata: { generation: 1 }, spec: { version: 'v1.1.3-d2iq.3' }, status: { observedGeneration: 1, installedVersion, conditions: [ready(readyStatus)] },
+      kind: 'CoreProvider',
+      metadata: { generation: 1 },
+      spec: { version: 'v1.1.3-d2iq.3' },
+      status: { observedGeneration: 1, installedVersion, conditions: [ready(readyStatus)] },
     });
     expect(evaluate(p, obj('v0.4.4', 'True'))).toEqual({ current: false, failed: false });
     expect(evaluate(p, obj('v1.1.3-d2iq.3', 'False'))).toEqual({ current: false, failed: false });
@@ -70,7 +82,8 @@ describe('CEL health expressions', () => {
       .toEqual({ current: false, failed: true });
     expect(evaluate(hr, obj('cert-manager', { conditions: [ready('True')], lastAppliedRevision: 'v1.7.1' }))).toEqual({ current: true, failed: false });
     // a chart version written without its "v" is accepted either way
-    expect(evaluate(hr, obj('kube-prometheus-stack', { conditions: [ready('True')], lastAppliedRevision: '33.1.5' }))).toEqual({ current: true, failed: false });
+    expect(evaluate(hr, obj('kube-prometheus-stack', { conditions: [ready('True')], lastAppliedRevision: '33.1.5' })))
+      .toEqual({ current: true, failed: false });
     // unknown chart version: Ready is all that can be checked
     expect(evaluate(hr, obj('custom', { conditions: [ready('True')], lastAppliedRevision: '9.9.9' }))).toEqual({ current: true, failed: false });
   });
@@ -86,14 +99,18 @@ describe('CEL health expressions', () => {
 
   test('a HelmChartProxy must be Ready and select exactly one cluster', () => {
     const h = [check('HelmChartProxy', 'addons.cluster.x-k8s.io/v1alpha1', { type: 'helm-chart-proxy' })];
-    const obj = (matching: unknown[]) => ({ kind: 'HelmChartProxy', metadata: { generation: 1 }, status: { observedGeneration: 1, conditions: [ready('True')], matchingClusters: matching } });
+    const obj = (matching: unknown[]) => ({
+      kind: 'HelmChartProxy', metadata: { generation: 1 }, status: { observedGeneration: 1, conditions: [ready('True')], matchingClusters: matching },
+    });
     expect(evaluate(h, obj([]))).toEqual({ current: false, failed: false });
     expect(evaluate(h, obj([{ name: 'prod-east' }]))).toEqual({ current: true, failed: false });
   });
 
   test('a ClusterResourceSet must have applied its resources', () => {
     const c = [check('ClusterResourceSet', 'addons.cluster.x-k8s.io/v1beta1', { type: 'resource-set' })];
-    const obj = (s: string) => ({ kind: 'ClusterResourceSet', metadata: { generation: 1 }, status: { observedGeneration: 1, conditions: [{ type: 'ResourcesApplied', status: s }] } });
+    const obj = (s: string) => ({
+      kind: 'ClusterResourceSet', metadata: { generation: 1 }, status: { observedGeneration: 1, conditions: [{ type: 'ResourcesApplied', status: s }] },
+    });
     expect(evaluate(c, obj('False'))).toEqual({ current: false, failed: false });
     expect(evaluate(c, obj('True'))).toEqual({ current: true, failed: false });
   });

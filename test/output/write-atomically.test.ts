@@ -62,7 +62,9 @@ describe('writeAtomically', () => {
 });
 
 describe('streamed output', () => {
-  test.each(['fleet.yaml', 'examples/two-workspaces-waves.yaml', 'examples/kommander-mode.yaml'])('of %s is file for file what the in-memory synthesis holds', (f) => {
+  test.each([
+    'fleet.yaml', 'examples/two-workspaces-waves.yaml', 'examples/kommander-mode.yaml',
+  ])('of %s is file for file what the in-memory synthesis holds', (f) => {
     const fleetFile = path.join(ROOT, f);
     const streamed = [...outputFiles(planSynthesis({ fleetFile }))];
     const inMemory = synthesize({ fleetFile }).files;

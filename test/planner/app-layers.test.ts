@@ -41,7 +41,10 @@ describe('the Kommander layer', () => {
     f.spec.kommander = { appDeployments: ['kommander', 'kommander-appmanagement'] };
     expect(layers(f)['mgmt-kommander'].content.appDeployments).toEqual([
       { name: 'kommander', namespace: 'kommander', appRef: { kind: 'ClusterApp', name: 'kommander-0.2.0' }, configOverrides: undefined },
-      { name: 'kommander-appmanagement', namespace: 'kommander', appRef: { kind: 'ClusterApp', name: 'kommander-appmanagement-0.2.0' }, configOverrides: undefined },
+      {
+        name: 'kommander-appmanagement', namespace: 'kommander', appRef: { kind: 'ClusterApp', name: 'kommander-appmanagement-0.2.0' },
+        configOverrides: undefined,
+      },
     ]);
   });
 
@@ -61,8 +64,9 @@ describe('the preflight layer', () => {
     const p = layers(f)['mgmt-preflight'];
     expect(p.content).toEqual({ appDeployments: [], versionPatches: [], providers: [], helmChartProxies: [], clusterResourceSets: [] });
     expect(p.checks.map((c) => `${c.kind} ${c.namespace ?? ''}/${c.name} ${c.expect.type}`)).toEqual([
-      'ClusterApp /cert-manager-1.7.1 exists', 'ClusterApp /gatekeeper-3.7.0 exists', 'ClusterApp /karma-traefik-0.0.1 exists', 'ClusterApp /kommander-0.2.0 exists',
-      'ClusterApp /kommander-flux-0.27.4 exists', 'ClusterApp /kube-prometheus-stack-33.1.5 exists', 'ClusterApp /kubecost-0.23.3 exists',
+      'ClusterApp /cert-manager-1.7.1 exists', 'ClusterApp /gatekeeper-3.7.0 exists', 'ClusterApp /karma-traefik-0.0.1 exists',
+      'ClusterApp /kommander-0.2.0 exists', 'ClusterApp /kommander-flux-0.27.4 exists', 'ClusterApp /kube-prometheus-stack-33.1.5 exists',
+      'ClusterApp /kubecost-0.23.3 exists',
       'ClusterApp /kubecost-thanos-traefik-0.0.1 exists', 'ClusterApp /kubernetes-dashboard-5.1.1 exists', 'ClusterApp /prometheus-adapter-2.17.1 exists',
       'ClusterApp /prometheus-thanos-traefik-0.0.1 exists', 'ClusterApp /reloader-0.0.104 exists', 'ClusterApp /traefik-10.9.1 exists',
       'Backup velero/pre-upgrade backup-completed',
@@ -78,7 +82,8 @@ describe('platform apps', () => {
     ]);
     expect(l['ws-team-a-platform-apps'].content.appDeployments.map((a) => a.appRef.name)).toEqual([
       'cert-manager-1.7.1', 'gatekeeper-3.7.0', 'karma-traefik-0.0.1', 'kommander-flux-0.27.4', 'kube-prometheus-stack-33.1.5', 'kubecost-0.23.3',
-      'kubecost-thanos-traefik-0.0.1', 'kubernetes-dashboard-5.1.1', 'prometheus-adapter-2.17.1', 'prometheus-thanos-traefik-0.0.1', 'reloader-0.0.104', 'traefik-10.9.1',
+      'kubecost-thanos-traefik-0.0.1', 'kubernetes-dashboard-5.1.1', 'prometheus-adapter-2.17.1', 'prometheus-thanos-traefik-0.0.1', 'reloader-0.0.104',
+      'traefik-10.9.1',
     ]);
     expect(l['ws-team-a-platform-apps'].changes.find((c) => c.subject === 'AppDeployment team-a/kommander-flux')).toEqual({
       subject: 'AppDeployment team-a/kommander-flux', from: '0.23.0', to: '0.27.4', note: 'no HelmRelease to check',
@@ -119,16 +124,18 @@ describe('platform apps', () => {
     f.spec.currentRelease = '2.3.3';
     f.spec.konvoy = { enabled: false };
     f.spec.workspaces[0].platformApps = ['nvidia'];
-    expect(problems(f)).toContain('spec.workspaces[0].platformApps[0].name: "nvidia" is not a platform app of release 2.4.0: it was replaced by "nvidia-gpu-operator" '
-      + 'in 2.4.0 (mesosphere/kommander-applications v2.4.0 services/ (nvidia gone, nvidia-gpu-operator/1.11.1 added; verified)); list "nvidia-gpu-operator" instead');
+    expect(problems(f)).toContain('spec.workspaces[0].platformApps[0].name: "nvidia" is not a platform app of release 2.4.0: '
+      + 'it was replaced by "nvidia-gpu-operator" in 2.4.0 (mesosphere/kommander-applications v2.4.0 services/ '
+      + '(nvidia gone, nvidia-gpu-operator/1.11.1 added; verified)); list "nvidia-gpu-operator" instead');
   });
 
   test('fails if an app DKP retired is still listed, with the documented step', () => {
     const f = baseFleet();
     f.spec.management.platformApps = ['cert-manager', 'metallb'];
     expect(problems(f)).toEqual([
-      'spec.management.platformApps[1].name: "metallb" must not be deployed as a platform app from DKP 2.2.0: MetalLB is no longer a platform app from DKP 2.2: '
-      + 'before upgrading, suspend HelmRelease metallb in namespace kommander, delete its Helm release secrets (-l name=metallb,owner=helm) and AppDeployment metallb; '
+      'spec.management.platformApps[1].name: "metallb" must not be deployed as a platform app from DKP 2.2.0: '
+      + 'MetalLB is no longer a platform app from DKP 2.2: before upgrading, suspend HelmRelease metallb in namespace kommander, '
+      + 'delete its Helm release secrets (-l name=metallb,owner=helm) and AppDeployment metallb; '
       + 'MetalLB keeps running (mesosphere/dcos-docs-site pages/dkp/kommander/2.2/dkp-upgrade/upgrade-kommander/index.md (verified)); remove it from this list',
     ]);
   });
@@ -136,7 +143,8 @@ describe('platform apps', () => {
   test('list the apps that disappear and the ones that are new, and the documented steps, in the plan', () => {
     // 2.4.0 records no Kubernetes facts: a user supplies them, as README "The release catalog" says.
     const dir = tempDir();
-    const text = fs.readFileSync(path.join(BUILT_IN_RELEASES, '2.4.0.yaml'), 'utf8').replace('kind: Release\n', 'kind: Release\nkubernetes: {supported: ">=1.21.0 <1.25.0"}\n');
+    const text = fs.readFileSync(path.join(BUILT_IN_RELEASES, '2.4.0.yaml'), 'utf8')
+      .replace('kind: Release\n', 'kind: Release\nkubernetes: {supported: ">=1.21.0 <1.25.0"}\n');
     fs.writeFileSync(path.join(dir, '2.4.0.yaml'), text);
     const f = fleet22to23();
     f.spec.release = '2.4.0';
@@ -175,7 +183,9 @@ describe('catalog and custom apps', () => {
   test('a project app only needs to support the clusters the project is placed on', () => {
     const f = baseFleet();
     f.spec.workspaces[0].clusters.push({ name: 'eks', type: 'attached', kubernetesVersion: '1.21.14' });
-    f.spec.workspaces[0].projects = [{ name: 'legacy', clusters: ['eks'], customApps: [{ name: 'old', version: '1.0.0', kubernetesVersions: '>=1.21.0 <1.22.0' }] }];
+    f.spec.workspaces[0].projects = [{
+      name: 'legacy', clusters: ['eks'], customApps: [{ name: 'old', version: '1.0.0', kubernetesVersions: '>=1.21.0 <1.22.0' }],
+    }];
     expect(layers(f)['ws-team-a-catalog-apps'].content.appDeployments.map((a) => a.appRef.name)).toEqual(['old-1.0.0']);
     f.spec.workspaces[0].projects[0].clusters = ['eks', 'prod-east'];
     expect(problems(f)).toEqual([
@@ -219,8 +229,8 @@ describe('catalog and custom apps', () => {
     h.spec.konvoy = { enabled: false };
     h.spec.workspaces[0].catalogApps = ['kafka-operator'];
     h.spec.workspaces[0].clusters = [{ name: 'eks', type: 'attached', kubernetesVersion: '1.22.0' }];
-    expect(problems(h)).toContainEqual('spec.workspaces[0].catalogApps[0].name: no version of catalog app "kafka-operator" in release 2.1.5 supports the Kubernetes versions of '
-      + 'eks (1.22.0); versions: 0.20.0 (>=1.21.0 <1.22.0)');
+    expect(problems(h)).toContainEqual('spec.workspaces[0].catalogApps[0].name: no version of catalog app "kafka-operator" in release 2.1.5 '
+      + 'supports the Kubernetes versions of eks (1.22.0); versions: 0.20.0 (>=1.21.0 <1.22.0)');
   });
 
   test('fails if a catalog app is unknown or pinned to a version the release lacks', () => {

@@ -147,7 +147,8 @@ describe('refusing a fleet the catalog cannot upgrade', () => {
     f.spec.management.kubernetesVersion = '1.22.8';
     f.spec.workspaces[0].clusters[0].kubernetesVersion = '1.22.8';
     const p = problems(f);
-    expect(p).toContain('spec.management.targetKubernetesVersion: required: release 2.3.0 records no default Kubernetes version (unknown); set one in its supported range ">=1.21.0 <1.24.0"');
+    expect(p).toContain('spec.management.targetKubernetesVersion: required: release 2.3.0 records no default Kubernetes version (unknown); '
+      + 'set one in its supported range ">=1.21.0 <1.24.0"');
     expect(p).toContain('spec.workspaces[0].clusters[0].targetKubernetesVersion: required: release 2.3.0 records no default Kubernetes version (unknown); '
       + 'set one in its supported range ">=1.21.0 <1.24.0"');
   });
@@ -159,7 +160,8 @@ describe('refusing a fleet the catalog cannot upgrade', () => {
     delete f.spec.workspaces;
     expect(problems(f)).toContain(
       'spec.management.kubernetesVersion: cluster "mgmt" cannot go from "1.21.6" to "1.23.12" in one upgrade: Kubernetes moves one minor at a time, '
-      + 'so 1.22 comes first (set targetKubernetesVersion to a 1.22 version (release 2.3.2 supports ">=1.21.0 <1.24.0"); release 2.2.3 carries 1.22.8), then upgrade again',
+      + 'so 1.22 comes first (set targetKubernetesVersion to a 1.22 version (release 2.3.2 supports ">=1.21.0 <1.24.0"); release 2.2.3 carries 1.22.8), '
+      + 'then upgrade again',
     );
   });
 
@@ -171,7 +173,8 @@ describe('refusing a fleet the catalog cannot upgrade', () => {
     f.spec.workspaces[0].clusters[0].nodePools = [];
     expect(problems(f)).toEqual([
       'spec.management.targetKubernetesVersion: target "1.23.0" for cluster "mgmt" is outside release 2.2.0\'s supported range ">=1.21.0 <1.23.0"',
-      'spec.workspaces[0].clusters[0].targetKubernetesVersion: target "1.22.2" for cluster "prod-east" is older than its current "1.22.8"; Kubernetes cannot be downgraded',
+      'spec.workspaces[0].clusters[0].targetKubernetesVersion: target "1.22.2" for cluster "prod-east" is older than its current "1.22.8"; '
+      + 'Kubernetes cannot be downgraded',
     ]);
   });
 
@@ -179,7 +182,8 @@ describe('refusing a fleet the catalog cannot upgrade', () => {
     const f = baseFleet();
     f.spec.management.nodePools = [{ name: 'new', kubernetesVersion: '1.22.0' }, { name: 'old', kubernetesVersion: '1.19.16' }];
     expect(problems(f)).toEqual([
-      'spec.management.nodePools[0].kubernetesVersion: node pool "new" runs "1.22.0", newer than its control plane "1.21.6"; kubelets may never be newer than the API server',
+      'spec.management.nodePools[0].kubernetesVersion: node pool "new" runs "1.22.0", newer than its control plane "1.21.6"; '
+      + 'kubelets may never be newer than the API server',
       'spec.management.nodePools[1].kubernetesVersion: node pool "old" runs "1.19.16", more than 2 minors older than the control plane\'s target "1.22.8" '
       + '(kubelet skew policy); upgrade the pool to 1.20 or newer first',
     ]);

@@ -32,8 +32,8 @@ describe('the Cluster API providers layer', () => {
     expect(l.content.providers).toEqual([
       { kind: 'CoreProvider', name: 'cluster-api', namespace: 'capi-system', version: 'v1.1.3-d2iq.3', fetch: { configMapLabel: 'core-cluster-api' },
         image: 'docker.io/mesosphere/cluster-api-controller:v1.1.3-d2iq.3' },
-      { kind: 'BootstrapProvider', name: 'kubeadm', namespace: 'capi-kubeadm-bootstrap-system', version: 'v1.1.3-d2iq.3', fetch: { configMapLabel: 'bootstrap-kubeadm' },
-        image: 'docker.io/mesosphere/kubeadm-bootstrap-controller:v1.1.3-d2iq.3' },
+      { kind: 'BootstrapProvider', name: 'kubeadm', namespace: 'capi-kubeadm-bootstrap-system', version: 'v1.1.3-d2iq.3',
+        fetch: { configMapLabel: 'bootstrap-kubeadm' }, image: 'docker.io/mesosphere/kubeadm-bootstrap-controller:v1.1.3-d2iq.3' },
       { kind: 'ControlPlaneProvider', name: 'kubeadm', namespace: 'capi-kubeadm-control-plane-system', version: 'v1.1.3-d2iq.3',
         fetch: { configMapLabel: 'control-plane-kubeadm' }, image: 'docker.io/mesosphere/kubeadm-control-plane-controller:v1.1.3-d2iq.3' },
       { kind: 'InfrastructureProvider', name: 'azure', namespace: 'capz-system', version: 'v1.1.1', fetch: { configMapLabel: 'infrastructure-azure' } },
@@ -59,7 +59,8 @@ describe('the Cluster API providers layer', () => {
     delete f.spec.konvoy;
     f.spec.management.kubernetesVersion = '1.21.6';
     expect(problems(f)).toEqual([
-      'spec.release: release 2.1.5 does not record the versions of the core provider (cluster-api), kubeadm bootstrap provider and kubeadm control plane provider '
+      'spec.release: release 2.1.5 does not record the versions of the core provider (cluster-api), '
+      + 'kubeadm bootstrap provider and kubeadm control plane provider '
       + '(unknown in src/catalog/releases/2.1.5.yaml); add them under capiProviders in a release file in the folder named by spec.catalog '
       + '(read them with `kubectl get providers -A` or from your DKP bundle), or set spec.konvoy.enabled: false to upgrade Kommander and the apps only',
       'spec.management.provider: release 2.1.5 does not record the version of the azure infrastructure provider (unknown in src/catalog/releases/2.1.5.yaml); '
@@ -68,7 +69,8 @@ describe('the Cluster API providers layer', () => {
       'spec.management.provider: release 2.1.5 does not record the core addons of azure clusters (unknown in src/catalog/releases/2.1.5.yaml); add coreAddons '
       + 'to a release file in the folder named by spec.catalog, or set spec.konvoy.addons.delivery: clusterResourceSet and supply the addon manifests',
       'spec.workspaces[0].clusters[0].provider: release 2.1.5 does not record the core addons of azure clusters (unknown in src/catalog/releases/2.1.5.yaml); '
-      + 'add coreAddons to a release file in the folder named by spec.catalog, or set spec.konvoy.addons.delivery: clusterResourceSet and supply the addon manifests',
+      + 'add coreAddons to a release file in the folder named by spec.catalog, '
+      + 'or set spec.konvoy.addons.delivery: clusterResourceSet and supply the addon manifests',
     ]);
   });
 
@@ -76,13 +78,16 @@ describe('the Cluster API providers layer', () => {
     const f = baseFleet();
     delete f.spec.konvoy;
     expect(problems(f)).toEqual([
-      'spec.release: release 2.2.0 records no components URL for the core provider cluster-api v1.1.3-d2iq.3 (unknown: no public release assets are known for it); '
+      'spec.release: release 2.2.0 records no components URL for the core provider cluster-api v1.1.3-d2iq.3 '
+      + '(unknown: no public release assets are known for it); '
       + 'set spec.konvoy.providerComponents: configMaps and create its ConfigMap from your DKP bundle (README, "Provider components"), '
       + 'or add capiProviders url to a release file in the folder named by spec.catalog',
-      'spec.release: release 2.2.0 records no components URL for the bootstrap provider kubeadm v1.1.3-d2iq.3 (unknown: no public release assets are known for it); '
+      'spec.release: release 2.2.0 records no components URL for the bootstrap provider kubeadm v1.1.3-d2iq.3 '
+      + '(unknown: no public release assets are known for it); '
       + 'set spec.konvoy.providerComponents: configMaps and create its ConfigMap from your DKP bundle (README, "Provider components"), '
       + 'or add capiProviders url to a release file in the folder named by spec.catalog',
-      'spec.release: release 2.2.0 records no components URL for the control-plane provider kubeadm v1.1.3-d2iq.3 (unknown: no public release assets are known for it); '
+      'spec.release: release 2.2.0 records no components URL for the control-plane provider kubeadm v1.1.3-d2iq.3 '
+      + '(unknown: no public release assets are known for it); '
       + 'set spec.konvoy.providerComponents: configMaps and create its ConfigMap from your DKP bundle (README, "Provider components"), '
       + 'or add capiProviders url to a release file in the folder named by spec.catalog',
     ]);
@@ -92,7 +97,8 @@ describe('the Cluster API providers layer', () => {
     const f = baseFleet();
     f.spec.workspaces[0].clusters.push({ name: 'eks-ish', provider: 'aws', kubernetesVersion: '1.21.6' });
     expect(problems(f)).toEqual([
-      'spec.workspaces[0].clusters[1].provider: release 2.2.0 does not record the version of the aws infrastructure provider (unknown in src/catalog/releases/2.2.0.yaml); '
+      'spec.workspaces[0].clusters[1].provider: release 2.2.0 does not record the version of the aws infrastructure provider '
+      + '(unknown in src/catalog/releases/2.2.0.yaml); '
       + 'add it under capiProviders in a release file in the folder named by spec.catalog (read them with `kubectl get providers -A` or from your DKP bundle), '
       + 'or set spec.konvoy.enabled: false to upgrade Kommander and the apps only',
     ]);
@@ -130,13 +136,17 @@ describe('the core addons layers', () => {
     f.spec.workspaces[0].clusters[0].provider = 'preprovisioned';
     expect(problems(f)).toEqual([
       'spec.workspaces[0].clusters[0].provider: core addon local-volume-provisioner 2.4.0 of preprovisioned clusters in release 2.2.0 has no usable Helm chart '
-      + '(src/catalog/releases/2.2.0.yaml); deliver it by ClusterResourceSet: add "local-volume-provisioner" to spec.konvoy.addons.clusterResourceSetAddons and put its '
+      + '(src/catalog/releases/2.2.0.yaml); deliver it by ClusterResourceSet: '
+      + 'add "local-volume-provisioner" to spec.konvoy.addons.clusterResourceSetAddons and put its '
       + 'manifests in <spec.konvoy.addons.manifests>/clusters/prod-east/local-volume-provisioner/ or .../providers/preprovisioned/local-volume-provisioner/',
     ]);
   });
 
   test('deliver the addons listed for ClusterResourceSet from the manifests folder', () => {
-    const dir = addonsDir({ 'providers/preprovisioned/local-volume-provisioner/lvp.yaml': 'kind: Namespace\n', 'providers/preprovisioned/local-volume-provisioner/a.yaml': 'kind: A\n' });
+    const dir = addonsDir({
+      'providers/preprovisioned/local-volume-provisioner/lvp.yaml': 'kind: Namespace\n',
+      'providers/preprovisioned/local-volume-provisioner/a.yaml': 'kind: A\n',
+    });
     const f = baseFleet();
     f.spec.workspaces[0].clusters[0].provider = 'preprovisioned';
     f.spec.konvoy.addons = { clusterResourceSetAddons: ['local-volume-provisioner'], manifests: './addons' };
@@ -169,9 +179,11 @@ describe('the core addons layers', () => {
     const f = baseFleet();
     f.spec.konvoy.addons = { delivery: 'clusterResourceSet', manifests: './addons' };
     expect(problems(f, dir)).toEqual([
-      `spec.management.name: no addon manifests for cluster "mgmt": ClusterResourceSet delivery reads them from ${path.join(dir, 'addons')}/clusters/mgmt/<addon>/ `
+      'spec.management.name: no addon manifests for cluster "mgmt": '
+      + `ClusterResourceSet delivery reads them from ${path.join(dir, 'addons')}/clusters/mgmt/<addon>/ `
       + 'or .../providers/azure/<addon>/',
-      `spec.workspaces[0].clusters[0].name: no addon manifests for cluster "prod-east": ClusterResourceSet delivery reads them from ${path.join(dir, 'addons')}/clusters/prod-east/<addon>/ `
+      'spec.workspaces[0].clusters[0].name: no addon manifests for cluster "prod-east": '
+      + `ClusterResourceSet delivery reads them from ${path.join(dir, 'addons')}/clusters/prod-east/<addon>/ `
       + 'or .../providers/azure/<addon>/',
     ]);
   });
@@ -182,7 +194,8 @@ describe('the core addons layers', () => {
     f.spec.konvoy.addons = { delivery: 'clusterResourceSet', manifests: './addons' };
     const root = path.join(dir, 'addons', 'providers', 'azure');
     expect(problemsOf(() => plan(f, dir))).toEqual([
-      `${root}/Bad_Name: folder or file name "Bad_Name" is not a valid name; use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit`,
+      `${root}/Bad_Name: folder or file name "Bad_Name" is not a valid name; `
+      + "use 1 to 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
       expect.stringMatching(new RegExp(`^${root}/calico/bad\\.yaml:2: \\(syntax\\): malformed YAML: `)),
       `${root}/calico: holds no manifest (*.yaml); an addon folder needs at least one`,
       `${root}/notes.txt: expected a folder named after an addon, holding its manifests (*.yaml)`,
@@ -194,7 +207,9 @@ describe('Kubernetes version layers', () => {
   test('write the whole machine template reference when the fleet names a new template', () => {
     const f = baseFleet();
     f.spec.management.controlPlane = { machineTemplate: 'mgmt-cp-1-22-8' };
-    f.spec.workspaces[0].clusters[0].nodePools[0].machineTemplate = { name: 'md-0-v2', kind: 'AzureMachinePoolTemplate', apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1' };
+    f.spec.workspaces[0].clusters[0].nodePools[0].machineTemplate = {
+      name: 'md-0-v2', kind: 'AzureMachinePoolTemplate', apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    };
     expect(layer(f, 'mgmt-control-plane').content.versionPatches).toEqual([{
       kind: 'KubeadmControlPlane', name: 'mgmt-control-plane', namespace: 'default', version: 'v1.22.8',
       machineTemplate: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureMachineTemplate', name: 'mgmt-cp-1-22-8', namespace: 'default' },

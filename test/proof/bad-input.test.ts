@@ -121,11 +121,13 @@ describe('bad inputs too big to store', () => {
     {
       name: `more than ${MAX_YAML_VALUES} YAML values (a list of 600,000 items)`,
       make: (file) => fs.writeFileSync(file, `apiVersion: dkp-fleet/v1alpha1\nkind: Fleet\nspec:\n  workspaces: [${'{}, '.repeat(600000)}{}]\n`),
-      lines: (file) => [`${file}: (document): holds more than ${MAX_YAML_VALUES} YAML values; at most ${MAX_YAML_VALUES} are accepted (a 5,000-cluster fleet has about 100,000)`],
+      lines: (file) => [`${file}: (document): holds more than ${MAX_YAML_VALUES} YAML values; at most ${MAX_YAML_VALUES} are accepted `
+        + '(a 5,000-cluster fleet has about 100,000)'],
     },
     {
       name: 'a list longer than allowed (10,001 clusters in a workspace)',
-      make: (file) => fs.writeFileSync(file, `apiVersion: dkp-fleet/v1alpha1\nkind: Fleet\nmetadata: {name: x}\nspec:\n  release: 2.2.1\n  management: {name: m, provider: aws, kubernetesVersion: 1.21.6}\n`
+      make: (file) => fs.writeFileSync(file, 'apiVersion: dkp-fleet/v1alpha1\nkind: Fleet\nmetadata: {name: x}\nspec:\n  release: 2.2.1\n'
+        + '  management: {name: m, provider: aws, kubernetesVersion: 1.21.6}\n'
         + `  workspaces:\n    - name: w\n      clusters:\n${'        - {name: c, provider: aws, kubernetesVersion: 1.21.6}\n'.repeat(10001)}`),
       lines: (file) => [`${file}:9: spec.workspaces[0].clusters: has 10001 items; at most 10000 are allowed`],
     },

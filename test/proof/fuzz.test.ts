@@ -35,7 +35,10 @@ const VALUES: readonly unknown[] = [
   'kommander-flux', 'kommander', '10m', '0s', '1h30m', './dist', '../x', '.', 'GitRepository', 'OCIRepository', 'Bucket', '>=1.21.0 <1.23.0', '*', '<0.0.0',
   'a\u0000b', '\u001b[31mred', 'a\nb', 'x\u202ey', '__proto__', 'constructor', 1000, 1001, 5000,
 ];
-const CHARS = [':', '-', '[', ']', '{', '}', '"', "'", '\t', '\n', ' ', '&a ', '*a', '!!str ', '%', '@', '`', '#', '|', '>', '?', ',', '\u0000', '\u001b', '\u202e', 'é', '\ufeff', '\r'];
+const CHARS = [
+  ':', '-', '[', ']', '{', '}', '"', "'", '\t', '\n', ' ', '&a ', '*a', '!!str ', '%', '@', '`', '#', '|', '>', '?', ',', '\u0000', '\u001b', '\u202e', 'é',
+  '\ufeff', '\r',
+];
 
 type Key = string | number;
 type Mutation =
@@ -162,7 +165,9 @@ describe('fuzzing the shipped fleets', () => {
         stats.refused++;
         stats.problems += lines.length;
         if (stats.throughProcess < PROCESS_SAMPLE && stats.refused % 7 === 1) {
-          const r = spawnSync(process.execPath, [MAIN], { cwd: dir, encoding: 'utf8', env: { ...process.env, FLEET: 'fleet.yaml', FLEET_OUT: 'dist', DKP_FLEET_DEBUG: '' } });
+          const r = spawnSync(process.execPath, [MAIN], {
+            cwd: dir, encoding: 'utf8', env: { ...process.env, FLEET: 'fleet.yaml', FLEET_OUT: 'dist', DKP_FLEET_DEBUG: '' },
+          });
           const want = `dkp-fleet: fleet.yaml was refused (${lines.length} problem${lines.length === 1 ? '' : 's'}); dist/ was not changed\n`
             + lines.map((l) => `  ${l.split(`${dir}/`).join('')}\n`).join('');
           if (r.status !== 1 || r.stderr !== want || /\n\s+at /.test(r.stderr)) {

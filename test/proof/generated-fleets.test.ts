@@ -120,8 +120,18 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
     const expectations = t.topology
       ? [{ folder: `${prefix}-kubernetes`, file: `cluster.${t.namespace}.${cluster}.yaml`, at: (o: any) => o.spec.topology.version, group: 'cluster.x-k8s.io' }]
       : [
-        { folder: `${prefix}-control-plane`, file: `kubeadmcontrolplane.${t.namespace}.${t.controlPlane}.yaml`, at: (o: any) => o.spec.version, group: 'controlplane.cluster.x-k8s.io' },
-        ...t.pools.map((p) => ({ folder: `${prefix}-node-pools`, file: `machinedeployment.${t.namespace}.${p}.yaml`, at: (o: any) => o.spec.template.spec.version, group: 'cluster.x-k8s.io' })),
+        {
+          folder: `${prefix}-control-plane`,
+          file: `kubeadmcontrolplane.${t.namespace}.${t.controlPlane}.yaml`,
+          at: (o: any) => o.spec.version,
+          group: 'controlplane.cluster.x-k8s.io',
+        },
+        ...t.pools.map((p) => ({
+          folder: `${prefix}-node-pools`,
+          file: `machinedeployment.${t.namespace}.${p}.yaml`,
+          at: (o: any) => o.spec.template.spec.version,
+          group: 'cluster.x-k8s.io',
+        })),
       ];
     for (const x of expectations) {
       const file = path.join(dist, x.folder, x.file);
@@ -179,7 +189,8 @@ describe('generated valid fleets', () => {
     fc.assert(fc.property(blueprint, (bp) => check(bp, stats)), {
       seed: SEED, numRuns: RUNS, ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}), endOnFailure: process.env.FC_SHRINK === undefined,
     });
-    process.stderr.write(`generated fleets: ${stats.runs} runs, ${stats.clusters} clusters, ${stats.layers} layers, ${stats.kustomized} folders built with kubectl kustomize (seed ${SEED})\n`);
+    process.stderr.write(`generated fleets: ${stats.runs} runs, ${stats.clusters} clusters, ${stats.layers} layers, `
+      + `${stats.kustomized} folders built with kubectl kustomize (seed ${SEED})\n`);
     expect(stats.runs).toBe(RUNS);
   }, 600000);
 });

@@ -46,7 +46,8 @@ describe('PLAN.md', () => {
 
   test('says which checks are ready-only, and why', () => {
     const md = synthesize({ fleetFile: path.join(ROOT, 'examples/kommander-mode.yaml') }).files.find((f) => f.path === 'PLAN.md')!.content;
-    expect(md).toContain('- 6 layers are ready-only for some checks, not version-checked (Kommander\'s Flux 0.29.5 (kustomize-controller v0.24.4) from DKP 2.2.1 '
+    expect(md).toContain('- 6 layers are ready-only for some checks, not version-checked '
+      + '(Kommander\'s Flux 0.29.5 (kustomize-controller v0.24.4) from DKP 2.2.1 '
       + 'has no CEL health checks and spec.flux.gateImage is not set): those checks can pass before the new versions run.');
     expect(md).toContain('- HelmRelease kommander/traefik Ready at chart 10.9.1 — **ready-only, not version-checked**');
   });
@@ -55,7 +56,9 @@ describe('PLAN.md', () => {
     const f = baseFleet();
     f.spec.workspaces = Array.from({ length: 6 }, (_, w) => ({
       name: `ws-${w}`,
-      clusters: Array.from({ length: 5 }, (_, c) => ({ name: `c-${w}-${c}`, provider: 'azure', kubernetesVersion: '1.21.6', wave: 1 + (c % 2), nodePools: [{ name: `c-${w}-${c}-md-0` }] })),
+      clusters: Array.from({ length: 5 }, (_, c) => ({
+        name: `c-${w}-${c}`, provider: 'azure', kubernetesVersion: '1.21.6', wave: 1 + (c % 2), nodePools: [{ name: `c-${w}-${c}-md-0` }],
+      })),
     }));
     const doc = synthesize({ fleetFile: writeFleet(tempDir(), f) }).document;
     expect(doc.layers.length).toBeGreaterThan(80);
@@ -109,7 +112,8 @@ describe('npm run check', () => {
     const before = fingerprint(dist);
     const r = cli(['check'], { FLEET: path.join(ROOT, 'fleet.yaml'), FLEET_OUT: dist });
     expect(r.code).toBe(1);
-    expect(r.err).toBe(`dkp-fleet: ${dist}/ is not what ${path.join(ROOT, 'fleet.yaml')} synthesizes (3 files); run \`npx cdk8s synth --no-check-upgrade\` and commit the result\n`
+    expect(r.err).toBe(`dkp-fleet: ${dist}/ is not what ${path.join(ROOT, 'fleet.yaml')} synthesizes (3 files); `
+      + 'run `npx cdk8s synth --no-check-upgrade` and commit the result\n'
       + `  stale:     ${dist}/fleet/old-layer.yaml\n`
       + `  differs:   ${dist}/mgmt-control-plane/kubeadmcontrolplane.default.mgmt-control-plane.yaml\n`
       + `  missing:   ${dist}/wave-1/kustomization.yaml\n`);
@@ -234,7 +238,8 @@ describe('the removal guard', () => {
     const r = cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist });
     expect(r.code).toBe(0);
     expect(fs.readdirSync(dist).filter((d) => d.includes('prod-east'))).toEqual([]);
-    expect(fs.readFileSync(path.join(dist, 'PLAN.md'), 'utf8')).toContain('- Leaving the fleet: cluster prod-east. dkp-fleet no longer writes their layers or objects');
+    expect(fs.readFileSync(path.join(dist, 'PLAN.md'), 'utf8'))
+      .toContain('- Leaving the fleet: cluster prod-east. dkp-fleet no longer writes their layers or objects');
   });
 
   test('fails if a node pool disappears, and lets one marked removed: true go', () => {
@@ -244,8 +249,9 @@ describe('the removal guard', () => {
     f.spec.workspaces[0].clusters[0].nodePools.pop();
     const r = cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist });
     expect(r.code).toBe(1);
-    expect(r.err).toContain('spec.workspaces: MachineDeployment team-a/prod-east-md-1 is in dist/cluster-prod-east-node-pools/ but this fleet no longer writes it: '
-      + 'prune protection keeps it in the cluster, managed by nobody. If its node pool is leaving the cluster, mark the pool removed: true; else put the pool back in the fleet');
+    expect(r.err).toContain('spec.workspaces: MachineDeployment team-a/prod-east-md-1 is in dist/cluster-prod-east-node-pools/ '
+      + 'but this fleet no longer writes it: prune protection keeps it in the cluster, managed by nobody. '
+      + 'If its node pool is leaving the cluster, mark the pool removed: true; else put the pool back in the fleet');
     f.spec.workspaces[0].clusters[0].nodePools.push({ name: 'prod-east-md-1', removed: true });
     expect(cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist }).code).toBe(0);
     expect(fs.readdirSync(path.join(dist, 'cluster-prod-east-node-pools'))).toEqual(['kustomization.yaml', 'machinedeployment.team-a.prod-east-md-0.yaml']);
@@ -259,11 +265,13 @@ describe('the removal guard', () => {
     fs.writeFileSync(path.join(dir, 'addons', 'providers', 'azure', 'calico', 'calico.yaml'), 'kind: Namespace\n');
     const r = cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist });
     expect(r.code).toBe(1);
-    expect(r.err).toContain('spec.acknowledgeRemovals: HelmChartProxy team-a/calico-prod-east is in dist/cluster-prod-east-core-addons/ but this fleet no longer writes it');
+    expect(r.err).toContain('spec.acknowledgeRemovals: HelmChartProxy team-a/calico-prod-east is in dist/cluster-prod-east-core-addons/ '
+      + 'but this fleet no longer writes it');
     expect(r.err).toContain('If that is intended, add "HelmChartProxy team-a/calico-prod-east" to spec.acknowledgeRemovals');
     expect(r.err.match(/spec\.acknowledgeRemovals: /g)).toHaveLength(10);
-    f.spec.acknowledgeRemovals = ['mgmt', 'prod-east'].flatMap((c) => ['calico', 'azure-disk-csi', 'cluster-autoscaler', 'node-feature-discovery', 'nvidia-feature-discovery']
-      .map((a) => `HelmChartProxy ${c === 'mgmt' ? 'default' : 'team-a'}/${a}-${c}`));
+    f.spec.acknowledgeRemovals = ['mgmt', 'prod-east'].flatMap((c) => [
+      'calico', 'azure-disk-csi', 'cluster-autoscaler', 'node-feature-discovery', 'nvidia-feature-discovery',
+    ].map((a) => `HelmChartProxy ${c === 'mgmt' ? 'default' : 'team-a'}/${a}-${c}`));
     expect(cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist }).code).toBe(0);
   });
 });

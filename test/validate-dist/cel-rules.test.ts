@@ -28,8 +28,12 @@ describe('CEL validation rules (x-kubernetes-validations)', () => {
   });
 
   test('fails if a rule does not hold, naming the node and the rule', () => {
-    expect(checkRules(schema, { kubeConfig: { secretRef: {}, configMapRef: {} }, policies: [{ name: 'p-1' }, { name: 'q' }], labels: { a: 'abcd' } }, 'spec').errors).toEqual([
-      { path: 'spec.kubeConfig', message: 'exactly one of configMapRef or secretRef must be specified (rule: !has(self.configMapRef) || !has(self.secretRef))' },
+    expect(checkRules(schema, {
+      kubeConfig: { secretRef: {}, configMapRef: {} }, policies: [{ name: 'p-1' }, { name: 'q' }], labels: { a: 'abcd' },
+    }, 'spec').errors).toEqual([
+      {
+        path: 'spec.kubeConfig', message: 'exactly one of configMapRef or secretRef must be specified (rule: !has(self.configMapRef) || !has(self.secretRef))',
+      },
       { path: 'spec.policies[1]', message: "failed validation rule (rule: self.name.startsWith('p-'))" },
       { path: 'spec.labels.a', message: 'too long (rule: self.size() <= 3)' },
     ]);

@@ -3,7 +3,8 @@ import { toJsonSchema } from '../../src/validate-dist/structural-schema';
 
 const check = (schema: object, value: unknown, ignoreRequired = false) => {
   const v = new Ajv({ allErrors: true, strict: false }).compile(toJsonSchema(schema, { ignoreRequired }));
-  return v(value) ? [] : v.errors!.map((e) => `${e.instancePath} ${e.keyword}${e.keyword === 'additionalProperties' ? ` ${(e.params as any).additionalProperty}` : ''}`);
+  return v(value) ? [] : v.errors!.map((e) => `${e.instancePath} ${e.keyword}`
+    + `${e.keyword === 'additionalProperties' ? ` ${(e.params as any).additionalProperty}` : ''}`);
 };
 
 describe('converting a structural schema', () => {
@@ -29,7 +30,8 @@ describe('converting a structural schema', () => {
   test('accepts what the schema allows', () => {
     expect(check(spec, {
       interval: '1m', nested: { a: 1 }, map: { k: 'v' }, free: { anything: 1, inner: { x: 'y' } }, empty: {}, port: 8080, port2: 'http',
-      maybe: null, ratio: 0.5, stamp: 'not a date, and formats are not checked', choice: { x: 'a' }, embedded: { apiVersion: 'v1', kind: 'X', metadata: {}, other: 1 },
+      maybe: null, ratio: 0.5, stamp: 'not a date, and formats are not checked', choice: { x: 'a' },
+      embedded: { apiVersion: 'v1', kind: 'X', metadata: {}, other: 1 },
     })).toEqual([]);
   });
 

@@ -58,16 +58,20 @@ describe('core Kubernetes kinds (schemas written from the API reference)', () =>
   test('accept valid ConfigMap, Secret, Namespace, ServiceAccount, RBAC and Job objects', () => {
     const objects = [
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('calico-mgmt', 'default'), data: { 'calico.yaml': 'kind: List\n' }, immutable: false },
-      { apiVersion: 'v1', kind: 'Secret', metadata: meta('s', 'default'), type: 'addons.cluster.x-k8s.io/resource-set', stringData: { a: 'b' }, data: { c: 'ZA==' } },
+      { apiVersion: 'v1', kind: 'Secret', metadata: meta('s', 'default'), type: 'addons.cluster.x-k8s.io/resource-set',
+        stringData: { a: 'b' }, data: { c: 'ZA==' } },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a', labels: { 'kubernetes.io/metadata.name': 'team-a' } } },
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta('gate', 'kommander'), automountServiceAccountToken: true },
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: meta('gate', 'kommander'),
         rules: [{ apiGroups: ['helm.toolkit.fluxcd.io'], resources: ['helmreleases'], resourceNames: ['kommander'], verbs: ['get', 'list', 'watch'] }] },
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: meta('gate', 'kommander'),
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gate' }, subjects: [{ kind: 'ServiceAccount', name: 'gate', namespace: 'kommander' }] },
-      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta('gate'), rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }] },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'gate' },
+        subjects: [{ kind: 'ServiceAccount', name: 'gate', namespace: 'kommander' }] },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta('gate'),
+        rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['get'] }] },
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: meta('gate'),
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gate' }, subjects: [{ kind: 'ServiceAccount', name: 'gate', namespace: 'kommander' }] },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'gate' },
+        subjects: [{ kind: 'ServiceAccount', name: 'gate', namespace: 'kommander' }] },
       job(),
     ];
     for (const o of objects) expect([o.kind, lines(v(), o)]).toEqual([o.kind, []]);
@@ -105,9 +109,12 @@ describe('core Kubernetes kinds (schemas written from the API reference)', () =>
   });
 
   test('fails if metadata has an unknown field, a bad name or a bad label', () => {
-    expect(lines(v(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'default', labelz: {}, labels: { 'a/b/c': 'x', ok: 'y'.repeat(64) } } }))
+    expect(lines(v(), {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Bad_Name', namespace: 'default', labelz: {}, labels: { 'a/b/c': 'x', ok: 'y'.repeat(64) } },
+    }))
       .toEqual([
-        'metadata.labelz: unknown field (did you mean "labels"?); allowed fields: name, generateName, namespace, labels, annotations, finalizers, ownerReferences, '
+        'metadata.labelz: unknown field (did you mean "labels"?); allowed fields: '
+        + 'name, generateName, namespace, labels, annotations, finalizers, ownerReferences, '
         + 'uid, resourceVersion, generation, creationTimestamp, deletionTimestamp, deletionGracePeriodSeconds, selfLink, managedFields',
         'metadata.name: "Bad_Name" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
         'metadata.labels["a/b/c"]: is not a valid key (a name of at most 63 characters, with an optional DNS subdomain prefix)',
@@ -119,7 +126,8 @@ describe('core Kubernetes kinds (schemas written from the API reference)', () =>
     const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta('dkp-fleet:gate'), rules: [] };
     expect(lines(v(), role)).toEqual([]);
     expect(lines(v(), { ...role, metadata: meta('a/b') })).toEqual(['metadata.name: "a/b" does not match ^(?!\\.{1,2}$)[^/%]+$']);
-    expect(lines(v(), { apiVersion: 'v1', kind: 'Namespace', metadata: meta('team.a') })).toEqual(['metadata.name: "team.a" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$']);
+    expect(lines(v(), { apiVersion: 'v1', kind: 'Namespace', metadata: meta('team.a') }))
+      .toEqual(['metadata.name: "team.a" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?$']);
     expect(lines(v(), { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta('dkp-fleet:gate', 'x') }))
       .toEqual(['metadata.name: "dkp-fleet:gate" does not match ^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$']);
   });
@@ -131,7 +139,10 @@ describe('core Kubernetes kinds (schemas written from the API reference)', () =>
     expect(lines(v(), { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: meta('r', 'kommander'), rules: [] })).toEqual([
       'metadata.namespace: ClusterRole is cluster-scoped: it takes no namespace',
     ]);
-    expect(lines(v(), { apiVersion: 'apps.kommander.d2iq.io/v1alpha2', kind: 'ClusterApp', metadata: meta('traefik-10.3.0'), spec: { appId: 'traefik', version: '10.3.0', gitRepositoryRef: { kind: 'GitRepository', name: 'management' } } }))
+    expect(lines(v(), {
+      apiVersion: 'apps.kommander.d2iq.io/v1alpha2', kind: 'ClusterApp', metadata: meta('traefik-10.3.0'),
+      spec: { appId: 'traefik', version: '10.3.0', gitRepositoryRef: { kind: 'GitRepository', name: 'management' } },
+    }))
       .toEqual([]);
   });
 
@@ -151,7 +162,10 @@ describe('core Kubernetes kinds (schemas written from the API reference)', () =>
   });
 
   test('the kommander CRDs of the project validate an AppDeployment', () => {
-    const ad = { apiVersion: 'apps.kommander.d2iq.io/v1alpha2', kind: 'AppDeployment', metadata: meta('traefik', 'team-a'), spec: { appRef: { kind: 'ClusterApp', name: 'traefik-10.3.0' } } };
+    const ad = {
+      apiVersion: 'apps.kommander.d2iq.io/v1alpha2', kind: 'AppDeployment', metadata: meta('traefik', 'team-a'),
+      spec: { appRef: { kind: 'ClusterApp', name: 'traefik-10.3.0' } },
+    };
     expect(lines(v(), ad)).toEqual([]);
     expect(lines(v(), { ...ad, spec: { appRef: { kind: 'Chart', name: 'x' }, configOverride: { name: 'x' } } })).toEqual([
       'spec.configOverride: unknown field (did you mean "configOverrides"?); allowed fields: appRef, configOverrides',
@@ -217,7 +231,9 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
   test('does not require the fields a partial (ssa: Merge) object leaves to their owners, but checks the ones it sets', () => {
     expect(v().validate(kcp())).toEqual({
       errors: [],
-      notes: ['controlplane.cluster.x-k8s.io/v1beta1 KubeadmControlPlane: partial object (kustomize.toolkit.fluxcd.io/ssa: Merge): required fields not enforced'],
+      notes: [
+        'controlplane.cluster.x-k8s.io/v1beta1 KubeadmControlPlane: partial object (kustomize.toolkit.fluxcd.io/ssa: Merge): required fields not enforced',
+      ],
     });
     expect(v().validate(kcp(undefined, 'merge')).errors).toEqual([]);
     const bad = kcp();
@@ -256,14 +272,18 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
     const objects = [
       { apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'CoreProvider', metadata: { name: 'cluster-api', namespace: 'capi-system', annotations: capi },
         spec: { version: 'v1.1.3-d2iq.4', fetchConfig: { url: 'https://github.com/mesosphere/cluster-api/releases/v1.1.3-d2iq.4/core-components.yaml' } } },
-      { apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'InfrastructureProvider', metadata: { name: 'aws', namespace: 'capa-system', annotations: capi },
+      { apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'InfrastructureProvider',
+        metadata: { name: 'aws', namespace: 'capa-system', annotations: capi },
         spec: { version: 'v1.4.1', fetchConfig: { url: 'https://github.com/kubernetes-sigs/cluster-api-provider-aws/releases/v1.4.1/infrastructure-components.yaml' } } },
       { apiVersion: 'addons.cluster.x-k8s.io/v1alpha1', kind: 'HelmChartProxy', metadata: { name: 'calico-mgmt', namespace: 'default', annotations: capi },
         spec: { clusterSelector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'mgmt' } }, repoURL: 'https://docs.tigera.io/calico/charts', chartName: 'tigera-operator',
           version: 'v3.22.1', namespace: 'tigera-operator', releaseName: 'calico', valuesTemplate: 'installation:\n  cni: {type: Calico}\n' } },
-      { apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet', metadata: { name: 'calico-cni-installation-mgmt', namespace: 'default', annotations: capi },
-        spec: { clusterSelector: { matchLabels: { 'konvoy.d2iq.io/cni': 'calico' } }, resources: [{ kind: 'ConfigMap', name: 'calico-cni-installation-mgmt' }], strategy: 'ApplyOnce' } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-cni-installation-mgmt', namespace: 'default', annotations: capi }, data: { 'custom-resources.yaml': 'kind: Installation\n' } },
+      { apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet',
+        metadata: { name: 'calico-cni-installation-mgmt', namespace: 'default', annotations: capi },
+        spec: { clusterSelector: { matchLabels: { 'konvoy.d2iq.io/cni': 'calico' } }, resources: [{ kind: 'ConfigMap', name: 'calico-cni-installation-mgmt' }],
+          strategy: 'ApplyOnce' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-cni-installation-mgmt', namespace: 'default', annotations: capi },
+        data: { 'custom-resources.yaml': 'kind: Installation\n' } },
     ];
     for (const o of objects) expect([o.kind, lines(v(), o)]).toEqual([o.kind, []]);
     const hcp = objects[2] as any;
@@ -279,7 +299,11 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
   test('accepts ClusterResourceSet strategy ApplyAlways (D2iQ fork, DKP 2.2+), saying so, and still refuses other values', () => {
     const crs = {
       apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet', metadata: { name: 'calico-mgmt', namespace: 'default' },
-      spec: { clusterSelector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'mgmt' } }, resources: [{ kind: 'ConfigMap', name: 'calico-mgmt' }], strategy: 'ApplyAlways' },
+      spec: {
+        clusterSelector: { matchLabels: { 'cluster.x-k8s.io/cluster-name': 'mgmt' } },
+        resources: [{ kind: 'ConfigMap', name: 'calico-mgmt' }],
+        strategy: 'ApplyAlways',
+      },
     };
     const r = v().validate(crs);
     expect(r.errors).toEqual([]);
@@ -293,7 +317,8 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
     const k = kustomization();
     k.spec.kubeConfig.configMapRef = { name: 'mgmt-kubeconfig' };
     expect(lines(v(), k)).toEqual([
-      'spec.kubeConfig: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified (rule: !has(self.configMapRef) || !has(self.secretRef))',
+      'spec.kubeConfig: exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified '
+      + '(rule: !has(self.configMapRef) || !has(self.secretRef))',
     ]);
     const provider = {
       apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'CoreProvider', metadata: { name: 'cluster-api', namespace: 'capi-system' },
@@ -307,6 +332,7 @@ describeWithShared('objects against the upstream CRDs of ../shared', () => {
   test('fails if the kind is unknown', () => {
     expect(lines(v(), { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomisation', metadata: { name: 'x' } }))
       .toEqual(['no schema for kustomize.toolkit.fluxcd.io/v1/Kustomisation']);
-    expect(lines(v(), { ...kcp(), apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2' })).toEqual(['no schema for controlplane.cluster.x-k8s.io/v1beta2/KubeadmControlPlane']);
+    expect(lines(v(), { ...kcp(), apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2' }))
+      .toEqual(['no schema for controlplane.cluster.x-k8s.io/v1beta2/KubeadmControlPlane']);
   });
 });

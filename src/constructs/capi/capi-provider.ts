@@ -1,7 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { protectedMetadata } from './capi-object';
-import { BootstrapProvider, ControlPlaneProvider, CoreProvider, CoreProviderSpec, InfrastructureProvider } from '../../../imports/capi-operator-operator.cluster.x-k8s.io';
+import {
+  BootstrapProvider, ControlPlaneProvider, CoreProvider, CoreProviderSpec, InfrastructureProvider,
+} from '../../../imports/capi-operator-operator.cluster.x-k8s.io';
 import { ProviderSpec } from '../../planner/layer';
 
 /** Properties of a {@link CapiProvider}. */

@@ -34,7 +34,9 @@ export class JobGate extends Construct {
       if (ns === '') {
         new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: `${s.name}-${s.namespace}` }, rules });
         new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-          metadata: { name: `${s.name}-${s.namespace}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${s.name}-${s.namespace}` }, subjects: subject,
+          metadata: { name: `${s.name}-${s.namespace}` },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${s.name}-${s.namespace}` },
+          subjects: subject,
         });
       } else {
         new k8s.KubeRole(this, `Role-${ns}`, { metadata: { name: s.name, namespace: ns }, rules });
