@@ -61,7 +61,9 @@ function checkOne(r: Release, add: (path: string, message: string) => void): voi
   }
   (r.notes ?? []).forEach((n, i) => {
     const from = n.when?.from;
-    if (from !== undefined && semver.intersects(from, `>=${r.version}`)) add(`notes[${i}].when.from`, `${JSON.stringify(from)} includes this release or later ones`);
+    if (from !== undefined && semver.intersects(from, `>=${r.version}`)) {
+      add(`notes[${i}].when.from`, `${JSON.stringify(from)} includes this release or later ones`);
+    }
   });
 }
 
@@ -121,7 +123,10 @@ function compareHelmReleases(r: Release, lines: readonly string[], table: string
     const missing = expected.filter((e) => !actual.includes(e));
     const extra = actual.filter((a) => !expected.includes(a));
     if (missing.length > 0 || extra.length > 0) {
-      add(`platformApps.${app}.helmReleases`, `differ from ${table}: ${[...missing.map((m) => `missing ${m}`), ...extra.map((x) => `not in the table ${x}`)].join('; ')}`);
+      add(
+        `platformApps.${app}.helmReleases`,
+        `differ from ${table}: ${[...missing.map((m) => `missing ${m}`), ...extra.map((x) => `not in the table ${x}`)].join('; ')}`,
+      );
     }
   }
 }
@@ -179,7 +184,9 @@ export function checkCatalog(sharedDir?: string, releasesDir: string = BUILT_IN_
     if (a !== undefined) {
       compareApps(r, a, `kommander-applications v${r.version}`, add);
       const flux = a.find((l) => l.startsWith('kommander-flux '))?.split(' ')[1];
-      if (flux !== undefined && flux !== r.flux.distribution) add('flux.distribution', `${r.flux.distribution}, but kommander-applications v${r.version} has kommander-flux ${flux}`);
+      if (flux !== undefined && flux !== r.flux.distribution) {
+        add('flux.distribution', `${r.flux.distribution}, but kommander-applications v${r.version} has kommander-flux ${flux}`);
+      }
     }
     // 2.1.0 has no catalog tag: it shipped 2.1.1's catalog (DOCS 2.1 dkp-applications page)
     const c = catalogApps.get(r.version) ?? (r.version === '2.1.0' ? catalogApps.get('2.1.1') : undefined);
@@ -194,7 +201,8 @@ function main(): number {
   for (const p of result.problems) process.stdout.write(`${formatProblem(p)}\n`);
   const n = result.problems.length;
   process.stdout.write(`catalog: ${result.releases.length} releases (${result.releases[0]} ... ${result.releases[result.releases.length - 1]}) checked`
-    + ` against ${result.comparedWith.join(' and ')}${fs.existsSync(path.join(shared, 'reference')) ? '' : ` (${shared}/reference not found: its tables were not compared)`}`
+    + ` against ${result.comparedWith.join(' and ')}`
+    + `${fs.existsSync(path.join(shared, 'reference')) ? '' : ` (${shared}/reference not found: its tables were not compared)`}`
     + `; ${n === 0 ? 'no problems' : `${n} problem${n === 1 ? '' : 's'}`}\n`);
   return n === 0 ? 0 : 1;
 }

@@ -95,7 +95,9 @@ const releaseSchema = typedObject<Omit<Release, 'source'> & { apiVersion: string
     chart: optional(object({ repoURL: required(helmChartUrl), name: required(dnsLabel()), version: required(string({ maxLength: 64 })) })),
   })))),
   clusterResourceSetStrategy: required(oneOf(['ApplyOnce', 'ApplyAlways', 'Reconcile'] as const)),
-  replacedApps: optional(record(dnsLabel(), typedObject<ReplacedApp>({ by: required(dnsLabel()), since: required(releaseVersion()), source: required(string()) }))),
+  replacedApps: optional(record(dnsLabel(), typedObject<ReplacedApp>({
+    by: required(dnsLabel()), since: required(releaseVersion()), source: required(string()),
+  }))),
   retiredApps: optional(record(dnsLabel(), typedObject<RetiredApp>({
     since: required(releaseVersion()), step: required(string({ maxLength: 2048 })), source: required(string()),
   }))),
@@ -204,7 +206,10 @@ export function loadCatalog(userDir?: string, builtInDir: string = BUILT_IN_RELE
       if (!fs.statSync(userDir).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
       files = releaseFiles(userDir);
     } catch (e) {
-      problems.push({ path: 'spec.catalog', message: `${show(userDir)} is not a readable folder of release files (${(e as NodeJS.ErrnoException).code ?? 'error'})` });
+      problems.push({
+        path: 'spec.catalog',
+        message: `${show(userDir)} is not a readable folder of release files (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      });
     }
     for (const file of files) {
       const r = loadReleaseFile(file, problems);

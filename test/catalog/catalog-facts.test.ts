@@ -28,9 +28,13 @@ describe('npm run catalog, on what the project holds', () => {
   });
 
   test('fails if a HelmRelease of a patch release differs from the patch-tag extraction', () => {
-    const dir = editedCatalog('2.2.1', (t) => t.replace('{name: "traefik", chart: "traefik", version: "10.9.1"}', '{name: "traefik", chart: "traefik", version: "10.9.9"}'));
+    const dir = editedCatalog('2.2.1', (t) => t.replace(
+      '{name: "traefik", chart: "traefik", version: "10.9.1"}',
+      '{name: "traefik", chart: "traefik", version: "10.9.9"}',
+    ));
     expect(problems(dir)).toEqual([
-      '2.2.1.yaml: platformApps.traefik.helmReleases: differ from the HelmRelease tables at v2.2.1: missing {"name":"traefik","chart":"traefik","version":"10.9.1"}; '
+      '2.2.1.yaml: platformApps.traefik.helmReleases: differ from the HelmRelease tables at v2.2.1: '
+        + 'missing {"name":"traefik","chart":"traefik","version":"10.9.1"}; '
         + 'not in the table {"name":"traefik","chart":"traefik","version":"10.9.9"}',
     ]);
   });
@@ -72,7 +76,12 @@ describeWithShared('npm run catalog, against the reference tables in ../shared/r
   });
 
   test('fails if a catalog app version differs from dkp-catalog-applications', () => {
-    const dir = editedCatalog('2.2.0', (t) => t.replace('- {version: "0.20.2", kubernetes: ">=1.21.0 <1.23.0"}', '- {version: "0.20.3", kubernetes: ">=1.21.0 <1.23.0"}'));
-    expect(problems(dir, SHARED)).toEqual(['2.2.0.yaml: catalogApps.kafka-operator: versions 0.20.0, 0.20.3, but dkp-catalog-applications v2.2.0 has 0.20.0, 0.20.2']);
+    const dir = editedCatalog('2.2.0', (t) => t.replace(
+      '- {version: "0.20.2", kubernetes: ">=1.21.0 <1.23.0"}',
+      '- {version: "0.20.3", kubernetes: ">=1.21.0 <1.23.0"}',
+    ));
+    expect(problems(dir, SHARED)).toEqual([
+      '2.2.0.yaml: catalogApps.kafka-operator: versions 0.20.0, 0.20.3, but dkp-catalog-applications v2.2.0 has 0.20.0, 0.20.2',
+    ]);
   });
 });

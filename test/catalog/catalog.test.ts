@@ -38,7 +38,9 @@ describe('the built-in release catalog', () => {
   });
 
   test('records the Flux each release bundles', () => {
-    expect(catalog.get('2.1.0')!.flux).toEqual({ distribution: '0.23.0', kustomizeController: 'v0.18.0', helmController: 'v0.13.0', sourceController: 'v0.18.0' });
+    expect(catalog.get('2.1.0')!.flux).toEqual({
+      distribution: '0.23.0', kustomizeController: 'v0.18.0', helmController: 'v0.13.0', sourceController: 'v0.18.0',
+    });
     expect(catalog.get('2.2.1')!.flux.kustomizeController).toBe('v0.24.4');
     expect(catalog.get('2.2.3')!.flux.kustomizeController).toBe('v0.26.2');
     expect(catalog.get('2.4.2')!.flux.kustomizeController).toBe('v0.31.0');
@@ -56,7 +58,10 @@ describe('the built-in release catalog', () => {
     const r = catalog.get('2.2.0')!;
     expect(r.platformApps['cert-manager']).toEqual({
       version: '1.7.1', type: 'platform', scope: ['workspace'],
-      helmReleases: [{ name: 'cert-manager', chart: 'cert-manager', version: 'v1.7.1' }, { name: 'cert-manager-crds', chart: 'cert-manager-crds', version: 'v1.7.1' }],
+      helmReleases: [
+        { name: 'cert-manager', chart: 'cert-manager', version: 'v1.7.1' },
+        { name: 'cert-manager-crds', chart: 'cert-manager-crds', version: 'v1.7.1' },
+      ],
     });
     // the app directory is not always the chart version
     expect(r.platformApps['grafana-loki'].helmReleases).toEqual([{ name: 'grafana-loki', chart: 'loki-distributed', version: '0.33.1' }]);
@@ -100,7 +105,8 @@ describe('user release files (spec.catalog)', () => {
   });
 
   test('fails if a release file is malformed, naming file, line and field', () => {
-    const dir = copy('2.4.2', '2.4.3', (s) => s.replace('version: "2.4.2"', 'version: "2.4.3"').replace('upgradeFrom: ">=2.3.0 <2.4.0 || >=2.4.0 <2.4.2"', 'upgradeFrom: 7'));
+    const dir = copy('2.4.2', '2.4.3', (s) => s.replace('version: "2.4.2"', 'version: "2.4.3"')
+      .replace('upgradeFrom: ">=2.3.0 <2.4.0 || >=2.4.0 <2.4.2"', 'upgradeFrom: 7'));
     expect(problemsOf(() => loadCatalog(dir))).toEqual([`${path.join(dir, '2.4.3.yaml')}:14: upgradeFrom: expected a semver range, got a number (7)`]);
   });
 
@@ -119,6 +125,8 @@ describe('user release files (spec.catalog)', () => {
   });
 
   test('fails if the folder does not exist', () => {
-    expect(problemsOf(() => loadCatalog('/nonexistent/releases'))).toEqual(['spec.catalog: "/nonexistent/releases" is not a readable folder of release files (ENOENT)']);
+    expect(problemsOf(() => loadCatalog('/nonexistent/releases'))).toEqual([
+      'spec.catalog: "/nonexistent/releases" is not a readable folder of release files (ENOENT)',
+    ]);
   });
 });

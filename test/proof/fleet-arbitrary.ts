@@ -36,7 +36,9 @@ const clusterBp = fc.record({
   controlPlaneName: fc.boolean(),
   kubeConfig: fc.boolean(),
 });
-const appsBp = fc.record({ catalog: fc.array(fc.nat(), { maxLength: 3 }), pin: fc.array(fc.boolean(), { maxLength: 3 }), custom: fc.nat({ max: 2 }), range: fc.nat() });
+const appsBp = fc.record({
+  catalog: fc.array(fc.nat(), { maxLength: 3 }), pin: fc.array(fc.boolean(), { maxLength: 3 }), custom: fc.nat({ max: 2 }), range: fc.nat(),
+});
 const workspaceBp = fc.record({
   nameLength: fc.nat({ max: 46 }),
   namespace: fc.boolean(),
@@ -68,7 +70,12 @@ export const blueprint = fc.record({
   }),
   flux: fc.record({
     source: fc.nat(), sourceNamespace: fc.boolean(), namespace: fc.boolean(), mgmtKubeConfig: fc.boolean(), gateImage: fc.boolean(),
-    path: fc.option(fc.record({ dotSlash: fc.boolean(), segments: fc.array(fc.array(fc.nat({ max: PATH_CHARS.length - 1 }), { minLength: 1, maxLength: 8 }), { maxLength: 4 }), trailing: fc.boolean(), doubled: fc.boolean() }), { nil: undefined }),
+    path: fc.option(fc.record({
+      dotSlash: fc.boolean(),
+      segments: fc.array(fc.array(fc.nat({ max: PATH_CHARS.length - 1 }), { minLength: 1, maxLength: 8 }), { maxLength: 4 }),
+      trailing: fc.boolean(),
+      doubled: fc.boolean(),
+    }), { nil: undefined }),
     interval: fc.nat(), retryInterval: fc.nat(), timeout: fc.nat(),
   }),
   backup: fc.boolean(),
@@ -83,7 +90,9 @@ export interface Expected {
   /** Every layer (= folder and Kustomization) name. */
   readonly layers: readonly string[];
   /** Target Kubernetes per Konvoy cluster (management included), when Konvoy is upgraded. */
-  readonly targets: ReadonlyMap<string, { readonly version: string; readonly namespace: string; readonly controlPlane: string; readonly topology: boolean; readonly pools: readonly string[] }>;
+  readonly targets: ReadonlyMap<string, {
+    readonly version: string; readonly namespace: string; readonly controlPlane: string; readonly topology: boolean; readonly pools: readonly string[];
+  }>;
   /** The normalized `spec.flux.path`, as every Kustomization's `spec.path` must start. */
   readonly path: string;
   readonly capiContract: string;
@@ -156,8 +165,10 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   const providers = konvoy ? konvoyProviders(target) : ['aws', 'azure', 'vsphere', 'gcp', 'preprovisioned'];
   // Provider components without a release URL (D2iQ forks) come from ConfigMaps.
   const capi = target.capiProviders;
-  const needsConfigMaps = konvoy && [capi?.core, capi?.bootstrap, capi?.controlPlane, ...providers.map((p) => capi?.infrastructure?.[p as keyof NonNullable<NonNullable<typeof capi>['infrastructure']>])]
-    .some((c) => c !== undefined && c.url === undefined);
+  const needsConfigMaps = konvoy && [
+    capi?.core, capi?.bootstrap, capi?.controlPlane,
+    ...providers.map((p) => capi?.infrastructure?.[p as keyof NonNullable<NonNullable<typeof capi>['infrastructure']>]),
+  ].some((c) => c !== undefined && c.url === undefined);
   // kommander mode needs the current release's Flux: with Konvoy layers, one that has ssa: merge (kustomize-controller v0.22.0).
   const kommander = bp.kommander && current !== undefined && (!konvoy || kcAtLeast('0.22.0'));
   const names = bp.names;
@@ -180,7 +191,11 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     // Never newer than the control plane; within the kubelet skew (2 minors below 1.25) of the target.
     const choices = KUBERNETES.filter((v) => semver.lte(v, cur) && (!konvoy || minorGap(tgt, v) <= 2));
     const version = p.version % 3 === 0 ? undefined : pick(choices, p.version);
-    return { name: `${cluster}-md-${i}`, ...(version ? { kubernetesVersion: version } : {}), ...(p.template ? { machineTemplate: `${cluster}-mt-${i}.v2` } : {}) };
+    return {
+      name: `${cluster}-md-${i}`,
+      ...(version ? { kubernetesVersion: version } : {}),
+      ...(p.template ? { machineTemplate: `${cluster}-mt-${i}.v2` } : {}),
+    };
   });
   /** Catalog apps that fit every Kubernetes version they meet, custom apps with a range that covers them. */
   const apps = (a: Blueprint['management']['apps'], meets: readonly string[], prefix: string) => {
@@ -196,7 +211,9 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
       catalogApps.push(a.pin[i] ? { name, version: pick(fits, n).version } : i % 2 === 0 ? name : { name });
     });
     const ranges = ['>=1.0.0', '*', `>=${[...meets].sort(semver.compare)[0] ?? '1.20.0'} <2.0.0`];
-    const customApps = Array.from({ length: a.custom }, (_, i) => ({ name: `${prefix}-custom-${i}`, version: `1.${i}.0`, kubernetesVersions: pick(ranges, a.range + i) }));
+    const customApps = Array.from({ length: a.custom }, (_, i) => ({
+      name: `${prefix}-custom-${i}`, version: `1.${i}.0`, kubernetesVersions: pick(ranges, a.range + i),
+    }));
     return { catalogApps, customApps };
   };
   const hasApps = (x: { catalogApps: unknown[]; customApps: unknown[] }) => x.catalogApps.length + x.customApps.length > 0;
@@ -220,11 +237,15 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     platformApps: [...new Set(mb.platform.map((n) => pick(platformNames, n)))],
     ...mApps,
   };
-  targets.set(mName, { version: mv.target, namespace: 'default', controlPlane: `${mName}-control-plane`, topology: mb.topology, pools: mPools.map((p) => p.name) });
+  targets.set(mName, {
+    version: mv.target, namespace: 'default', controlPlane: `${mName}-control-plane`, topology: mb.topology, pools: mPools.map((p) => p.name),
+  });
 
   // Workspaces and their clusters.
   const wsCount = bp.size.workspaces.length;
-  const workspaces: any[] = bp.size.workspaces.map((w, i) => ({ bp: w, name: paddedName(`w${i}`, w.nameLength, names, i), clusters: [] as any[], meets: [] as string[] }));
+  const workspaces: any[] = bp.size.workspaces.map((w, i) => ({
+    bp: w, name: paddedName(`w${i}`, w.nameLength, names, i), clusters: [] as any[], meets: [] as string[],
+  }));
   const layers = ['mgmt-preflight', 'mgmt-kommander', 'mgmt-platform-apps', ...(hasApps(mApps) ? ['mgmt-catalog-apps'] : [])];
   const waves = new Set<number>();
   bp.size.clusters.forEach((c, i) => {
@@ -232,7 +253,9 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     const name = paddedName(`c${i}`, c.nameLength, names, i + 7);
     if (c.attached) {
       const version = pick(supported, c.current);
-      ws.clusters.push({ name, type: 'attached', kubernetesVersion: version, ...(c.kubeConfig ? { kubeConfig: { secretRef: { name: `${name}.kubeconfig` } } } : {}) });
+      ws.clusters.push({
+        name, type: 'attached', kubernetesVersion: version, ...(c.kubeConfig ? { kubeConfig: { secretRef: { name: `${name}.kubeconfig` } } } : {}),
+      });
       ws.meets.push(version);
       return;
     }
@@ -257,7 +280,11 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     });
     ws.meets.push(v.current, v.target);
     targets.set(name, {
-      version: v.target, namespace: namespace ?? '', controlPlane: c.controlPlaneName && !topology ? `${name}-cp` : `${name}-control-plane`, topology, pools: cPools.map((p) => p.name),
+      version: v.target,
+      namespace: namespace ?? '',
+      controlPlane: c.controlPlaneName && !topology ? `${name}-cp` : `${name}-control-plane`,
+      topology,
+      pools: cPools.map((p) => p.name),
     });
   });
 
@@ -272,7 +299,8 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
       return { name: `p${i}-${j}`, ...(placed ? { clusters: placed } : {}), ...apps(p.apps, w.meets, `p${i}-${j}`), placedOn: placed ?? clusterNames };
     });
     const platformApps = wb.platform === undefined ? undefined
-      : [...new Set(wb.platform.map((n) => pick(platformNames, n)))].map((name, k) => (wb.overrides && k === 0 ? { name, configOverrides: `${name}-overrides` } : name));
+      : [...new Set(wb.platform.map((n) => pick(platformNames, n)))]
+        .map((name, k) => (wb.overrides && k === 0 ? { name, configOverrides: `${name}-overrides` } : name));
 
     // Layers this workspace must produce.
     const catalogLayer = hasApps(wsApps) || projects.some(hasApps);
@@ -304,7 +332,9 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
 
   // Flux.
   const fb = bp.flux;
-  const sourceKinds = kommander ? (kcAtLeast('0.30.0') ? ['GitRepository', 'OCIRepository', 'Bucket'] : ['GitRepository', 'Bucket']) : ['GitRepository', 'OCIRepository', 'Bucket'];
+  const sourceKinds = kommander
+    ? (kcAtLeast('0.30.0') ? ['GitRepository', 'OCIRepository', 'Bucket'] : ['GitRepository', 'Bucket'])
+    : ['GitRepository', 'OCIRepository', 'Bucket'];
   const p = fb.path === undefined ? undefined : fluxPath(fb.path);
   const flux = {
     mode: kommander ? 'kommander' : fb.source % 2 === 0 ? 'hub' : undefined,
