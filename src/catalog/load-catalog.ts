@@ -33,6 +33,7 @@ const providerComponents = (): Validator<ProviderComponents> => typedObject<Prov
   name: required(dnsLabel()),
   version: required(string({ describe: 'a provider version such as v1.1.3', maxLength: 64, check: (v) => (/^v\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(v) ? undefined : `${show(v)} is not a provider version such as v1.1.3`) })),
   namespace: required(dnsLabel()),
+  deployment: optional(dnsLabel()),
   image: optional(string({ describe: 'an image reference', maxLength: 512, check: (v) => (/^[a-z0-9]+([._\-/:@][A-Za-z0-9]+)*$/.test(v) ? undefined : `${show(v)} is not an image reference`) })),
   url: optional(string({
     describe: 'a components URL',
@@ -93,7 +94,9 @@ const releaseSchema = typedObject<Omit<Release, 'source'> & { apiVersion: string
     version: required(string({ maxLength: 64 })),
     releaseNamespace: required(dnsLabel()),
     chart: optional(object({ repoURL: required(helmChartUrl), name: required(dnsLabel()), version: required(string({ maxLength: 64 })) })),
+    valuesRequired: optional(string({ maxLength: 512 })),
   })))),
+  addonDelivery: optional(oneOf(['clusterResourceSet', 'helmChartProxy'] as const)),
   clusterResourceSetStrategy: required(oneOf(['ApplyOnce', 'ApplyAlways', 'Reconcile'] as const)),
   replacedApps: optional(record(dnsLabel(), typedObject<ReplacedApp>({
     by: required(dnsLabel()), since: required(releaseVersion()), source: required(string()),

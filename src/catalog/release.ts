@@ -27,6 +27,8 @@ export interface Release {
   readonly capiProviders?: CapiProviders;
   /** Core addons per infrastructure provider. @default - unknown */
   readonly coreAddons?: Readonly<Partial<Record<InfrastructureProvider, readonly CoreAddon[]>>>;
+  /** How DKP delivers core addons in this release. @default - unknown */
+  readonly addonDelivery?: 'clusterResourceSet' | 'helmChartProxy';
   /** Strategy of DKP's per-cluster ClusterResourceSets (immutable on existing sets). */
   readonly clusterResourceSetStrategy: 'ApplyOnce' | 'ApplyAlways' | 'Reconcile';
   /** Platform apps of earlier releases this one replaced by another, by app id. @default - none */
@@ -104,6 +106,8 @@ export interface ProviderComponents {
   readonly url?: string;
   /** Manager image DKP runs, when it is not the one the components name. @default - the components' own */
   readonly image?: string;
+  /** The provider's manager Deployment, in `namespace` (its container is `manager`). @default - unknown */
+  readonly deployment?: string;
 }
 
 export interface CapiProviders {
@@ -126,6 +130,8 @@ export interface CoreAddon {
   readonly releaseNamespace: string;
   /** Helm chart that installs this addon version. @default - none is usable: ClusterResourceSet delivery only */
   readonly chart?: HelmChartRef;
+  /** Why the chart's default values are unsafe: delivered by HelmChartProxy only with a valuesTemplate. @default - they are safe */
+  readonly valuesRequired?: string;
 }
 
 /** A platform app an earlier release had, replaced in this one by another. */

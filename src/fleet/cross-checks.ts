@@ -20,6 +20,13 @@ function checkUnique<T>(items: readonly T[], key: (t: T) => string | undefined, 
 
 /** Records every problem that spans several fields of the fleet. */
 export function checkFleet(fleet: Fleet, problems: Problems): void {
+  const backup = fleet.preflight.veleroBackup;
+  const target = fleet.release.replace(/\./g, '-');
+  if (backup !== undefined && !backup.name.includes(target)) {
+    problems.add('spec.preflight.veleroBackup.name', `${show(backup.name)} does not name this upgrade: it must contain the target release as ${target} `
+      + `(for example pre-upgrade-${target}, or leave it out for dkp-fleet-...-to-${target}); a Backup of another name may be one an earlier `
+      + 'upgrade left Completed, and would pass the preflight');
+  }
   const ws = fleet.workspaces;
   checkUnique(ws, (w) => w.name, (w) => child(w.fieldPath, 'name'), 'workspace name', problems);
   for (const w of ws) {

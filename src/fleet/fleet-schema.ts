@@ -1,5 +1,5 @@
 import {
-  ADDON_DELIVERIES, CLUSTER_TYPES, FLUX_MODES, INFRASTRUCTURE_PROVIDERS, PROVIDER_COMPONENTS_SOURCES, SOURCE_KINDS,
+  ADDON_DELIVERIES, CLUSTER_TYPES, FLUX_MODES, INFRASTRUCTURE_PROVIDERS, PROVIDER_COMPONENTS_SOURCES, PROVIDERS_MANAGED_BY, SOURCE_KINDS,
 } from './fleet';
 import {
   appVersion, dnsLabel, dnsSubdomain, duration, kubernetesVersion, releaseVersion, repositoryPath, versionRange,
@@ -185,6 +185,7 @@ const fluxSchema = object({
     check: (v) => (/^[a-z0-9]+([._\-/:@][A-Za-z0-9]+)*$/.test(v) ? undefined : `${show(v)} is not an image reference such as registry.example/kubectl:v1.22.8`),
   })),
   sourceRef: optional(object({ kind: optional(oneOf(SOURCE_KINDS)), name: required(name()), namespace: optional(name()) })),
+  bootstrap: optional(object({ name: required(name()), namespace: optional(name()) })),
   path: optional(repositoryPath()),
   interval: optional(duration()),
   retryInterval: optional(duration()),
@@ -203,6 +204,7 @@ export const fleetSchema = object({
     catalog: optional(folder()),
     konvoy: optional(object({
       enabled: optional(boolean()),
+      providers: optional(oneOf(PROVIDERS_MANAGED_BY)),
       providerComponents: optional(oneOf(PROVIDER_COMPONENTS_SOURCES)),
       addons: optional(object({
         delivery: optional(oneOf(ADDON_DELIVERIES)),
@@ -213,7 +215,7 @@ export const fleetSchema = object({
     })),
     kommander: optional(object({ appDeployments: optional(apps.platformApps()) })),
     flux: optional(fluxSchema),
-    preflight: optional(object({ veleroBackup: optional(object({ name: required(dnsSubdomain()), namespace: optional(name()) })) })),
+    preflight: optional(object({ veleroBackup: optional(object({ name: optional(dnsSubdomain()), namespace: optional(name()) })) })),
     management: required(konvoyCluster(managementSchema)),
     workspaces: optional(list(workspaceSchema, { maxItems: 5000 })),
     acknowledgeRemovals: optional(list(string({

@@ -27,8 +27,16 @@ export const MANAGEMENT_WORKSPACE_NAMESPACE = 'kommander';
 export interface SourceRef {
   readonly kind: SourceKind;
   readonly name: string;
-  /** @default - the namespace of the layer Kustomizations */
-  readonly namespace?: string;
+  /** Written in every layer, so Flux's revision lock compares like with like. @default - the Flux namespace */
+  readonly namespace: string;
+}
+
+/** The Kustomization that applies `dist/fleet/`: the first layer depends on it (the revision lock covers the layer specs). */
+export interface BootstrapRef {
+  /** @default dkp-fleet */
+  readonly name: string;
+  /** @default - the Flux namespace */
+  readonly namespace: string;
 }
 
 export interface FluxSettings {
@@ -40,6 +48,7 @@ export interface FluxSettings {
   /** Image with kubectl for Job gates where Flux has no CEL. @default - no Job gates: ready-only checks */
   readonly gateImage?: string;
   readonly sourceRef: SourceRef;
+  readonly bootstrap: BootstrapRef;
   /** Path of the synthesized folder inside the source. @default ./dist */
   readonly path: string;
   /** @default 10m */
@@ -51,7 +60,9 @@ export interface FluxSettings {
 }
 
 export interface VeleroBackupRef {
+  /** Names this upgrade (it contains the target release, dashed). @default dkp-fleet-<current>-to-<target>, dashed */
   readonly name: string;
+  /** @default kommander (where DKP runs Velero) */
   readonly namespace: string;
 }
 
@@ -203,6 +214,14 @@ export interface Workspace {
 export type AddonDelivery = 'helmChartProxy' | 'clusterResourceSet';
 export const ADDON_DELIVERIES: readonly AddonDelivery[] = ['helmChartProxy', 'clusterResourceSet'];
 
+/**
+ * Who upgrades the Cluster API providers: `dkpCli`, the operator's `dkp upgrade capi-components`
+ * (how DKP installs them), watched by the layer; `clusterApiOperator`, provider objects a running
+ * cluster-api-operator already manages.
+ */
+export type ProvidersManagedBy = 'dkpCli' | 'clusterApiOperator';
+export const PROVIDERS_MANAGED_BY: readonly ProvidersManagedBy[] = ['dkpCli', 'clusterApiOperator'];
+
 /** Where cluster-api-operator fetches provider components from. */
 export type ProviderComponentsSource = 'url' | 'configMaps';
 export const PROVIDER_COMPONENTS_SOURCES: readonly ProviderComponentsSource[] = ['url', 'configMaps'];
@@ -210,10 +229,12 @@ export const PROVIDER_COMPONENTS_SOURCES: readonly ProviderComponentsSource[] = 
 export interface KonvoySettings {
   /** Upgrade Konvoy (providers, addons, Kubernetes), not only Kommander and apps. @default true */
   readonly enabled: boolean;
-  /** `url`: the release's components URLs; `configMaps`: ConfigMaps you create from your DKP bundle. @default url */
+  /** @default dkpCli */
+  readonly providers: ProvidersManagedBy;
+  /** With `clusterApiOperator`: `url`, the release's components URLs; `configMaps`, ConfigMaps from your DKP bundle. @default url */
   readonly providerComponents: ProviderComponentsSource;
-  /** @default helmChartProxy */
-  readonly addonDelivery: AddonDelivery;
+  /** @default - the delivery the current release used (the catalog's `addonDelivery`) */
+  readonly addonDelivery?: AddonDelivery;
   /** Addons delivered by ClusterResourceSet even when the delivery is helmChartProxy. @default - none */
   readonly clusterResourceSetAddons: readonly string[];
   /** Absolute path of the folder of addon manifests (ClusterResourceSet delivery). @default - none */

@@ -68,6 +68,9 @@ function toWorkspaceCluster(raw: RawManagedCluster | RawAttachedCluster, ws: Raw
   return managed;
 }
 
+/** `2.2.0` -> `2-2-0`: a release as a part of a Kubernetes name. */
+export const dashed = (release: string): string => release.replace(/\./g, '-');
+
 /**
  * Resolves the defaults of a validated fleet file.
  *
@@ -125,6 +128,7 @@ export function normalizeFleet(r: RawFleet, fleetFile: string, problems: Problem
     problems.add('spec.flux.managementKubeConfig', 'only used in hub mode; in kommander mode the layers run on the management cluster itself');
   }
   const flux = s.flux;
+  const fluxNamespace = flux?.namespace ?? (mode === 'hub' ? 'flux-system' : 'kommander-flux');
   const fleet: Fleet = {
     name: r.metadata.name,
     release: s.release,
@@ -133,18 +137,20 @@ export function normalizeFleet(r: RawFleet, fleetFile: string, problems: Problem
     kommanderAppDeployments: toPlatformApps(s.kommander?.appDeployments, 'spec.kommander.appDeployments') ?? [],
     konvoy: {
       enabled: s.konvoy?.enabled ?? true,
+      providers: s.konvoy?.providers ?? 'dkpCli',
       providerComponents: s.konvoy?.providerComponents ?? 'url',
-      addonDelivery: s.konvoy?.addons?.delivery ?? 'helmChartProxy',
+      addonDelivery: s.konvoy?.addons?.delivery,
       clusterResourceSetAddons: s.konvoy?.addons?.clusterResourceSetAddons ?? [],
       addonManifestsDir: s.konvoy?.addons?.manifests === undefined ? undefined : path.resolve(path.dirname(fleetFile), s.konvoy.addons.manifests),
       addonValuesDir: s.konvoy?.addons?.values === undefined ? undefined : path.resolve(path.dirname(fleetFile), s.konvoy.addons.values),
     },
     flux: {
       mode,
-      namespace: flux?.namespace ?? (mode === 'hub' ? 'flux-system' : 'kommander-flux'),
+      namespace: fluxNamespace,
       managementKubeConfigSecret: flux?.managementKubeConfig?.secretRef.name ?? `${m.name}-kubeconfig`,
       gateImage: flux?.gateImage,
-      sourceRef: { kind: flux?.sourceRef?.kind ?? 'GitRepository', name: flux?.sourceRef?.name ?? 'fleet', namespace: flux?.sourceRef?.namespace },
+      sourceRef: { kind: flux?.sourceRef?.kind ?? 'GitRepository', name: flux?.sourceRef?.name ?? 'fleet', namespace: flux?.sourceRef?.namespace ?? fluxNamespace },
+      bootstrap: { name: flux?.bootstrap?.name ?? 'dkp-fleet', namespace: flux?.bootstrap?.namespace ?? fluxNamespace },
       path: normalizeRepositoryPath(flux?.path ?? './dist'),
       interval: flux?.interval ?? '10m',
       retryInterval: flux?.retryInterval ?? '2m',
@@ -153,7 +159,10 @@ export function normalizeFleet(r: RawFleet, fleetFile: string, problems: Problem
     preflight: {
       veleroBackup: s.preflight?.veleroBackup === undefined
         ? undefined
-        : { name: s.preflight.veleroBackup.name, namespace: s.preflight.veleroBackup.namespace ?? 'velero' },
+        : {
+          name: s.preflight.veleroBackup.name ?? `dkp-fleet-${s.currentRelease ? `${dashed(s.currentRelease)}-to-` : ''}${dashed(s.release)}`,
+          namespace: s.preflight.veleroBackup.namespace ?? 'kommander',
+        },
     },
     management,
     workspaces,

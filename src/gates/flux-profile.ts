@@ -21,6 +21,8 @@ export interface FluxProfile {
    * @default - unsupported
    */
   readonly ssaMerge?: 'merge' | 'Merge';
+  /** `dependsOn` waits for the dependency to be Ready at the same source revision (kustomize-controller v0.19.0). */
+  readonly revisionLock: boolean;
   /** Source kinds `spec.sourceRef` accepts. */
   readonly sourceKinds: readonly SourceKind[];
 }
@@ -32,6 +34,7 @@ export const HUB_PROFILE: FluxProfile = {
   healthCheckExprs: true,
   deletionPolicy: true,
   ssaMerge: 'Merge',
+  revisionLock: true,
   sourceKinds: ['GitRepository', 'OCIRepository', 'Bucket'],
 };
 
@@ -45,6 +48,7 @@ export function kommanderProfile(release: Release): FluxProfile {
     healthCheckExprs: at('1.5.0'),
     deletionPolicy: at('1.5.0'),
     ssaMerge: at('1.1.0') ? 'Merge' : at('0.22.0') ? 'merge' : undefined,
+    revisionLock: at('0.19.0'),
     sourceKinds: at('0.30.0') ? ['GitRepository', 'OCIRepository', 'Bucket'] : ['GitRepository', 'Bucket'],
   };
 }

@@ -1,7 +1,6 @@
 import { fluxProfile, FluxProfile } from './flux-profile';
-import { chartVersionUnknown, healthGate, HealthGate, kstatusProves } from './health-gate';
+import { checksForJob, healthGate, HealthGate } from './health-gate';
 import { jobGateSpec, JobGateSpec } from './job-gate-spec';
-import { durationMillis } from '../input/formats';
 import { FleetError, Problem } from '../input/problems';
 import { HealthCheck, Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
@@ -36,20 +35,26 @@ function checkFluxSupport(plan: Plan, profile: FluxProfile): Problem[] {
 }
 
 /**
- * A Job gate for a layer whose checks need more than kstatus, when the reconciling Flux has no
- * CEL and the fleet names a `gateImage` (DESIGN §2). It runs on the layer's target cluster: in
- * the Flux namespace on the management cluster, in the workspace namespace on a workspace cluster.
+ * A Job gate for a layer with checks only a Job proves exactly (no CEL in this Flux, or CEL that
+ * cannot see enough), when the fleet names a `gateImage` (DESIGN §2). It runs on the layer's
+ * target cluster: on the management cluster in the Flux namespace (kommander mode) or in the
+ * namespace of the objects it checks (hub mode, where that cluster may have no Flux namespace);
+ * on a workspace cluster in the workspace namespace.
  */
 function jobGateFor(layer: Layer, plan: Plan, profile: FluxProfile): JobGateSpec | undefined {
   const image = plan.fleet.flux.gateImage;
-  const needs = layer.checks.filter((c) => !kstatusProves(c) && !chartVersionUnknown(c));
-  if (profile.healthCheckExprs || image === undefined || needs.length === 0) return undefined;
+  const needs = checksForJob(layer.checks, profile);
+  if (image === undefined || needs.length === 0) return undefined;
   const scope = layer.scope;
-  const namespace = layer.target.management ? plan.fleet.flux.namespace
-    : plan.fleet.workspaces.find((w) => scope.type === 'cluster' && w.name === scope.workspace)!.namespace;
-  return jobGateSpec({
-    namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs, timeoutSeconds: Math.round(durationMillis(plan.fleet.flux.timeout) / 1000),
-  });
+  let namespace: string;
+  if (!layer.target.management) {
+    namespace = plan.fleet.workspaces.find((w) => scope.type === 'cluster' && w.name === scope.workspace)!.namespace;
+  } else if (plan.fleet.flux.mode === 'kommander') {
+    namespace = plan.fleet.flux.namespace;
+  } else {
+    namespace = needs.find((c) => c.namespace !== undefined)?.namespace ?? plan.fleet.flux.namespace;
+  }
+  return jobGateSpec({ namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: needs });
 }
 
 /**
@@ -71,8 +76,7 @@ export function planGates(plan: Plan): GatePlan {
     const jobCheck: HealthCheck = {
       apiVersion: 'batch/v1', kind: 'Job', name: job.jobName, namespace: job.namespace, expect: { type: 'ready' }, applied: true,
     };
-    return [l.name, healthGate([...l.checks, jobCheck], profile, true)];
+    return [l.name, healthGate([...l.checks, jobCheck], profile, new Set(job.checks))];
   }));
   return { profile, healthGates, jobGates };
 }
-

@@ -1,6 +1,8 @@
-import { HealthCheckExpr, healthCheckExprs } from './cel';
+import { healthCheckExprs, HealthCheckExpr } from './cel';
+import { CHECK_KINDS } from './check-kinds';
 import { FluxProfile } from './flux-profile';
-import { HealthCheck } from '../planner/layer';
+import { CheckKind, CheckOf } from './kinds/kind';
+import { Expectation, HealthCheck } from '../planner/layer';
 
 /** The health part of a layer's Kustomization spec. */
 export interface HealthGate {
@@ -9,29 +11,51 @@ export interface HealthGate {
   /** Objects to check when the layer also watches objects it does not apply. */
   readonly healthChecks?: readonly { apiVersion: string; kind: string; name: string; namespace?: string }[];
   readonly healthCheckExprs?: readonly HealthCheckExpr[];
-  /** Checks that only prove readiness, not that the upgrade finished: said in the plan. */
+  /** Checks that only prove readiness, not that the upgrade finished: said in the plan and on the terminal. */
   readonly readyOnly: readonly HealthCheck[];
 }
 
-/** Is kstatus (Ready, generation observed, or mere existence) all the check expects? */
+/** How a check is proven. */
+export type CheckStrength =
+  /** kstatus is all the check needs (existence, readiness). */
+  | 'kstatus'
+  /** Flux's CEL proves the exact condition. */
+  | 'cel'
+  /** A Job gate proves the exact condition. */
+  | 'job'
+  /** Nothing proves more than readiness: "ready-only, not version-checked". */
+  | 'ready-only';
+
+const kind = (c: HealthCheck) => CHECK_KINDS[c.expect.type] as CheckKind<Expectation['type']>;
+const exactFor = (c: HealthCheck) => kind(c).exactFor?.(c as CheckOf<Expectation['type']>) ?? true;
+
+/** Does kstatus alone prove what the check expects? */
 export function kstatusProves(c: HealthCheck): boolean {
-  return c.expect.type === 'ready' || c.expect.type === 'exists';
+  return kind(c).kstatus;
 }
 
-/** A HelmRelease check whose chart version is unknown: only its readiness can be checked. */
-export function chartVersionUnknown(c: HealthCheck): boolean {
-  return c.expect.type === 'helm-release' && c.expect.chartVersion === undefined;
+/** Does the Flux's CEL prove the check exactly? */
+export function celProves(c: HealthCheck, profile: FluxProfile): boolean {
+  const k = kind(c);
+  return profile.healthCheckExprs && k.cel !== undefined && k.celExact && exactFor(c);
 }
 
-/**
- * Does the gate prove what the check expects? kstatus proves readiness and existence; an exact
- * expectation needs CEL, or a Job gate; a HelmRelease whose chart version is unknown can only
- * be checked for readiness.
- */
-export function provesExpectation(c: HealthCheck, profile: FluxProfile, jobGate: boolean): boolean {
-  if (kstatusProves(c)) return true;
-  if (chartVersionUnknown(c)) return false;
-  return profile.healthCheckExprs || jobGate;
+/** Can a Job gate prove the check exactly? */
+export function jobProves(c: HealthCheck): boolean {
+  return kind(c).shell !== undefined && exactFor(c);
+}
+
+/** The checks of a layer that only a Job gate can make exact (with this Flux). */
+export function checksForJob(checks: readonly HealthCheck[], profile: FluxProfile): HealthCheck[] {
+  return checks.filter((c) => !kstatusProves(c) && !celProves(c, profile) && jobProves(c));
+}
+
+/** How a check of a layer is proven, given the layer's Job gate (if any). */
+export function strengthOf(c: HealthCheck, profile: FluxProfile, jobChecks: ReadonlySet<HealthCheck>): CheckStrength {
+  if (kstatusProves(c)) return 'kstatus';
+  if (celProves(c, profile)) return 'cel';
+  if (jobChecks.has(c)) return 'job';
+  return 'ready-only';
 }
 
 /**
@@ -39,9 +63,11 @@ export function provesExpectation(c: HealthCheck, profile: FluxProfile, jobGate:
  * applies; `healthChecks` listing everything when it also watches objects it does not apply
  * (Flux ignores the list when `wait` is set; applied objects without a check, such as
  * AppDeployments, have no status to check); CEL expressions where the Flux has them.
+ *
+ * @param jobChecks the checks a Job gate of the layer proves (its Job is among `checks`)
  */
-export function healthGate(checks: readonly HealthCheck[], profile: FluxProfile, jobGate = false): HealthGate {
-  const readyOnly = checks.filter((c) => !provesExpectation(c, profile, jobGate));
+export function healthGate(checks: readonly HealthCheck[], profile: FluxProfile, jobChecks: ReadonlySet<HealthCheck> = new Set()): HealthGate {
+  const readyOnly = checks.filter((c) => strengthOf(c, profile, jobChecks) === 'ready-only');
   const exprs = profile.healthCheckExprs ? healthCheckExprs(checks) : [];
   const watches = checks.some((c) => !c.applied);
   const base = {
@@ -53,7 +79,8 @@ export function healthGate(checks: readonly HealthCheck[], profile: FluxProfile,
     // their dependencies (dependsOn is checked before every apply).
     return { wait: true, ...base };
   }
-  const listed = [...checks].sort((a, b) => `${a.kind}/${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.kind}/${b.namespace ?? ''}/${b.name}`));
+  const key = (c: HealthCheck) => `${c.kind}/${c.namespace ?? ''}/${c.name}`;
+  const listed = [...checks].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return {
     healthChecks: listed.map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, name: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) })),
     ...base,

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
-import { gateScript } from './gate-script';
+import { gateScript, readsOf } from './gate-script';
+import { Read } from './kinds/kind';
 import { HealthCheck } from '../planner/layer';
 
 /** What a Job gate waits for, and where it runs. */
@@ -10,20 +11,21 @@ export interface JobGateRequest {
   readonly name: string;
   readonly image: string;
   readonly checks: readonly HealthCheck[];
-  readonly timeoutSeconds: number;
 }
 
-/** A Job gate with its script and the Job's name. */
+/** A Job gate with its script, the Job's name and what it reads. */
 export interface JobGateSpec extends JobGateRequest {
   /** The shell script the Job runs ({@link gateScript}). */
   readonly script: string;
   /** The Job's name: it changes when what it waits for changes (Jobs are immutable). */
   readonly jobName: string;
+  /** What the script reads: its RBAC. */
+  readonly reads: readonly Read[];
 }
 
 /** Builds the gate's script once, and names the Job after it and the image. */
 export function jobGateSpec(request: JobGateRequest): JobGateSpec {
-  const script = gateScript(request.checks, request.timeoutSeconds);
+  const script = gateScript(request.checks);
   const hash = createHash('sha256').update(request.image).update(script).digest('hex').slice(0, 10);
-  return { ...request, script, jobName: `dkp-fleet-gate-${hash}` };
+  return { ...request, script, jobName: `dkp-fleet-gate-${hash}`, reads: readsOf(request.checks) };
 }

@@ -1,9 +1,20 @@
 import { EMPTY_CONTENT, HealthCheck, LayerScope } from './layer';
 import { appContent, BuildInput, count, helmReleaseChecks, LayerBuilder, Targets } from './layer-builder';
 import { ScopeApps } from './plan-apps';
+import { templateRef } from './plan-konvoy';
 import { CLUSTER_APP_API_VERSION, helmReleaseApiVersion, VELERO_BACKUP_API_VERSION } from '../catalog/api-versions';
-import { MANAGEMENT_WORKSPACE_NAMESPACE, Workspace } from '../fleet/fleet';
+import { managedClusters, MANAGEMENT_WORKSPACE_NAMESPACE, Workspace } from '../fleet/fleet';
 import { child } from '../input/problems';
+
+/** The new machine templates the Kubernetes layers point at: they must exist before anything rolls onto them. */
+function machineTemplateChecks(input: BuildInput): HealthCheck[] {
+  if (!input.fleet.konvoy.enabled) return [];
+  const clusters = [input.fleet.management, ...managedClusters(input.fleet)];
+  const refs = clusters.flatMap((c) => [c.controlPlane.machineTemplate, ...c.nodePools.filter((p) => !p.removed).map((p) => p.machineTemplate)]
+    .flatMap((ref) => (ref === undefined ? [] : [templateRef(ref, c, input.release)])));
+  const seen = new Map(refs.map((r) => [`${r.apiVersion}/${r.kind}/${r.namespace}/${r.name}`, r]));
+  return [...seen.values()].map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, expect: { type: 'exists' }, applied: false }));
+}
 
 /**
  * Adds the layers that come before any Konvoy layer (DESIGN §1, 0-4): preflight, Kommander,
@@ -36,11 +47,14 @@ export function addAppLayers(b: LayerBuilder, input: BuildInput, t: Targets): st
         apiVersion: CLUSTER_APP_API_VERSION, kind: 'ClusterApp', name, expect: { type: 'exists' }, applied: false,
       })),
       ...backupCheck,
+      ...machineTemplateChecks(input),
+      ...(input.konvoy?.providers.premises ?? []),
     ],
     changes: [],
     summary: `prove that the ${release.version} ClusterApps exist on ${m.name}`
       + `${backup ? ` and that Velero Backup ${backup.namespace}/${backup.name} completed` : ''}`,
     after: [],
+    externalDependsOn: [fleet.flux.bootstrap],
   }, 'spec.management.name');
 
   // 1. Kommander: watched, never applied (its HelmReleases belong to Kommander's own Flux).

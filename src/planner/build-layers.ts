@@ -55,7 +55,7 @@ export function buildLayers(input: BuildInput, problems: Problems): Layer[] {
   graph.reduce();
   const byName = new Map(drafts.map((d) => [d.name, d]));
   return graph.topologicalOrder().map((name) => {
-    const { after: _after, ...d } = byName.get(name)!;
-    return { ...d, dependsOn: graph.dependencies(name) };
+    const { after: _after, externalDependsOn, ...d } = byName.get(name)!;
+    return { ...d, dependsOn: graph.dependencies(name), ...(externalDependsOn ? { externalDependsOn } : {}) };
   });
 }

@@ -1,8 +1,7 @@
 import { addKubernetesLayers } from './kubernetes-layers';
-import { EMPTY_CONTENT, HealthCheck, LayerScope, LayerTarget } from './layer';
+import { EMPTY_CONTENT, LayerScope, LayerTarget } from './layer';
 import { BuildInput, count, Draft, LayerBuilder, Targets } from './layer-builder';
-import { ClusterAddons } from './plan-konvoy';
-import { CLUSTER_RESOURCE_SET_API_VERSION, HELM_CHART_PROXY_API_VERSION, PROVIDER_API_VERSION } from '../catalog/api-versions';
+import { ClusterAddons } from './plan-addons';
 import { managedClusters } from '../fleet/fleet';
 import { child } from '../input/problems';
 
@@ -20,21 +19,25 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
   }
   const m = fleet.management;
   const providers = konvoy.providers;
+  const operator = fleet.konvoy.providers === 'clusterApiOperator';
+  const versions = providers.changes.map((c) => `${c.subject.replace(/ \(Deployment .*\)$/, '')} ${c.to}`).join(', ');
   b.add({
     name: 'mgmt-capi-providers',
     kind: 'capi-providers',
     scope: t.managementScope,
     target: t.management,
-    content: { ...EMPTY_CONTENT, providers },
-    checks: providers.map((p) => ({
-      apiVersion: PROVIDER_API_VERSION, kind: p.kind, name: p.name, namespace: p.namespace, expect: { type: 'provider', version: p.version }, applied: true,
-    })),
-    changes: konvoy.providerChanges,
-    summary: `Cluster API providers on ${m.name}: ${providers.map((p) => `${p.kind.replace(/Provider$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()} `
-      + `${p.name} ${p.version}`).join(', ')}`,
+    content: { ...EMPTY_CONTENT, providers: providers.providers },
+    checks: providers.checks,
+    changes: providers.changes,
+    summary: operator
+      ? `Cluster API providers on ${m.name} through cluster-api-operator: ${versions}`
+      : `Cluster API providers on ${m.name}, upgraded by \`dkp upgrade capi-components\`: ${versions}`,
     after: appSinks,
   }, 'spec.management.name');
-  b.add(addonsLayer('mgmt-core-addons', m.name, konvoy.addons.get(m.name)!, t.managementScope, t.management, 'mgmt-capi-providers'), 'spec.management.name');
+  // The management cluster's addon workloads run where its layers apply: one layer checks both.
+  const mgmtAddons = konvoy.addons.get(m.name)!;
+  b.add(addonsLayer('mgmt-core-addons', m.name, { ...mgmtAddons, checks: [...mgmtAddons.checks, ...mgmtAddons.workloads] }, t.managementScope,
+    t.management, 'mgmt-capi-providers'), 'spec.management.name');
   const mgmtLast = addKubernetesLayers(b, m, moves.get(m.name), release, {
     prefix: 'mgmt', scope: t.managementScope, target: t.management, after: 'mgmt-core-addons', nameField: 'spec.management.name',
   });
@@ -48,9 +51,26 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
       const scope = t.clusterScope(c);
       const coreAddons = `cluster-${c.name}-core-addons`;
       const nameField = child(c.fieldPath, 'name');
-      b.add(addonsLayer(coreAddons, c.name, konvoy.addons.get(c.name)!, scope, t.management, previous), nameField);
+      const addons = konvoy.addons.get(c.name)!;
+      b.add(addonsLayer(coreAddons, c.name, addons, scope, t.management, previous), nameField);
+      let addonsDone = coreAddons;
+      if (addons.workloads.length > 0) {
+        // A ClusterResourceSet's content is applied on the cluster: its workloads are checked there, through its kubeconfig.
+        addonsDone = `cluster-${c.name}-addons-ready`;
+        b.add({
+          name: addonsDone,
+          kind: 'core-addons',
+          scope,
+          target: t.cluster(c),
+          content: EMPTY_CONTENT,
+          checks: addons.workloads,
+          changes: [],
+          summary: `${c.name} runs its core addons' new workloads (${count(addons.workloads.length, 'workload')})`,
+          after: [coreAddons],
+        }, nameField);
+      }
       lasts.push(addKubernetesLayers(b, c, moves.get(c.name), release, {
-        prefix: `cluster-${c.name}`, scope, target: t.management, after: coreAddons, nameField,
+        prefix: `cluster-${c.name}`, scope, target: t.management, after: addonsDone, nameField,
       }));
     }
     const barrier = `wave-${wave}`;
@@ -71,16 +91,6 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
 
 /** The core addons layer of a Konvoy cluster: its HelmChartProxies and ClusterResourceSets, on the management cluster. */
 function addonsLayer(name: string, cluster: string, addons: ClusterAddons, scope: LayerScope, target: LayerTarget, after: string): Draft {
-  const checks: HealthCheck[] = [
-    ...addons.helmChartProxies.map((h): HealthCheck => ({
-      apiVersion: HELM_CHART_PROXY_API_VERSION, kind: 'HelmChartProxy', name: h.name, namespace: h.namespace,
-      expect: { type: 'helm-chart-proxy' }, applied: true,
-    })),
-    ...addons.clusterResourceSets.map((c): HealthCheck => ({
-      apiVersion: CLUSTER_RESOURCE_SET_API_VERSION, kind: 'ClusterResourceSet', name: c.name, namespace: c.namespace,
-      expect: { type: 'resource-set' }, applied: true,
-    })),
-  ];
   const n = addons.helmChartProxies.length + addons.clusterResourceSets.length;
   return {
     name,
@@ -88,7 +98,7 @@ function addonsLayer(name: string, cluster: string, addons: ClusterAddons, scope
     scope,
     target,
     content: { ...EMPTY_CONTENT, helmChartProxies: addons.helmChartProxies, clusterResourceSets: addons.clusterResourceSets },
-    checks,
+    checks: addons.checks,
     changes: addons.changes,
     summary: `${count(n, 'core addon')} of ${cluster}`,
     after: [after],

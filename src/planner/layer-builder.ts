@@ -18,6 +18,8 @@ export interface Draft {
   readonly changes: readonly Change[];
   readonly summary: string;
   readonly after: readonly string[];
+  /** Kustomizations outside dist/ to depend on. @default - none */
+  readonly externalDependsOn?: readonly { readonly name: string; readonly namespace: string }[];
 }
 
 /** What the layers are built from: the fleet, its releases and the plans of its parts. */

@@ -52,28 +52,51 @@ export interface LayerTarget {
   readonly secretNamespace?: string;
 }
 
-/** What an object's status must show for a check to pass (beyond kstatus Ready). */
+/** What an object's status must show for a check to pass; its meaning is in src/gates/kinds/. */
 export type Expectation =
-  /** kstatus only: Ready, or no conditions. */
+  /** kstatus only: Ready, or no conditions (a Job completed, a barrier). */
   | { readonly type: 'ready' }
-  /** The object exists (a ClusterApp: it has no status). */
+  /** The object exists (a ClusterApp, a machine template: they have no status). */
   | { readonly type: 'exists' }
-  /** HelmRelease Ready with `status.lastAppliedRevision` at the chart version. */
+  /** A HelmRelease Kommander renders, upgraded to the chart version. */
   | { readonly type: 'helm-release'; readonly chartVersion?: string }
-  /** Velero Backup phase Completed. */
+  /** A Velero Backup, Completed. */
   | { readonly type: 'backup-completed' }
-  /** KubeadmControlPlane at the version, all replicas updated and ready. */
+  /** A KubeadmControlPlane rolled out at the version. */
   | { readonly type: 'control-plane'; readonly version: string }
-  /** MachineDeployment rolled out at the version. */
+  /** A MachineDeployment rolled out at the version. */
   | { readonly type: 'machine-deployment'; readonly version: string }
-  /** ClusterClass Cluster: topology reconciled at the version. */
+  /** A ClusterClass Cluster: its control plane and every MachineDeployment of its topology at the version. */
   | { readonly type: 'topology'; readonly version: string }
-  /** cluster-api-operator provider installed at the version and Ready. */
+  /** A cluster-api-operator provider installed at the version. */
   | { readonly type: 'provider'; readonly version: string }
-  /** HelmChartProxy Ready, matching exactly one cluster. */
-  | { readonly type: 'helm-chart-proxy' }
-  /** ClusterResourceSet applied its resources. */
-  | { readonly type: 'resource-set' };
+  /** A cluster-api-operator provider installed at one of the versions (the premise of an upgrade through the operator). */
+  | { readonly type: 'provider-installed'; readonly versions: readonly string[] }
+  /** A Deployment, DaemonSet or StatefulSet rolled out at the images. */
+  | { readonly type: 'rollout'; readonly containers: readonly ContainerImage[] }
+  /** A HelmChartProxy whose HelmReleaseProxies deployed the chart version. */
+  | { readonly type: 'helm-chart-proxy'; readonly version: string }
+  /** A ClusterResourceSet that observed its spec and applied its resources. */
+  | { readonly type: 'resource-set' }
+  /** A ClusterResourceSetBinding that records the sets' content applied, by hash. */
+  | { readonly type: 'resource-set-binding'; readonly sets: readonly AppliedSet[]; readonly strategy: 'ApplyOnce' | 'ApplyAlways' | 'Reconcile' };
+
+/** A container and the image it must run. */
+export interface ContainerImage {
+  readonly name: string;
+  /** The image, or its tag when `match` is `tag`. */
+  readonly image: string;
+  /** `exact`: the image string dkp-fleet applied; `tag`: any registry (a mirror), this tag. */
+  readonly match: 'exact' | 'tag';
+}
+
+/** A ClusterResourceSet's ConfigMap and the hash the binding records once its content is applied. */
+export interface AppliedSet {
+  readonly clusterResourceSet: string;
+  readonly configMap: string;
+  /** `sha256:<hex>` over the ConfigMap's data values in key order (Cluster API's rule). */
+  readonly hash: string;
+}
 
 /** An object a layer checks: one it applies or one it only watches. */
 export interface HealthCheck {
@@ -178,6 +201,8 @@ export interface Layer {
   readonly target: LayerTarget;
   /** Direct dependencies, sorted by name. */
   readonly dependsOn: readonly string[];
+  /** Kustomizations outside dist/ the layer depends on (the bootstrap Kustomization). @default - none */
+  readonly externalDependsOn?: readonly { readonly name: string; readonly namespace: string }[];
   readonly content: LayerContent;
   readonly checks: readonly HealthCheck[];
   readonly changes: readonly Change[];

@@ -1,5 +1,6 @@
 import * as semver from 'semver';
 import { Layer } from './layer';
+import { KonvoyPlan } from './plan-konvoy';
 import { Release, ReleaseNote } from '../catalog/release';
 import { Fleet, managedClusters } from '../fleet/fleet';
 
@@ -23,7 +24,7 @@ function applies(n: ReleaseNote, fleet: Fleet, current: Release | undefined): bo
   return w?.konvoy === undefined || w.konvoy === fleet.konvoy.enabled;
 }
 
-export function planNotes(fleet: Fleet, release: Release, current: Release | undefined, layers: readonly Layer[]): string[] {
+export function planNotes(fleet: Fleet, release: Release, current: Release | undefined, layers: readonly Layer[], konvoy?: KonvoyPlan): string[] {
   const notes: string[] = [];
   const clusters = [fleet.management, ...managedClusters(fleet)];
   const releaseNotes = (release.notes ?? []).filter((n) => applies(n, fleet, current));
@@ -57,6 +58,16 @@ export function planNotes(fleet: Fleet, release: Release, current: Release | und
   if (sets.length > 0 && release.clusterResourceSetStrategy === 'ApplyAlways') {
     notes.push(`${sets.length} ClusterResourceSets use the D2iQ fork's ApplyAlways strategy, as DKP's own per-cluster sets do (inferred); `
       + 'the field is immutable.');
+  }
+  const unchecked = [...(konvoy?.addons.entries() ?? [])].flatMap(([cluster, a]) => a.unchecked.map((u) => `${cluster}: ${u}`));
+  if (unchecked.length > 0) {
+    notes.push(`Core addons whose workloads are not checked on their cluster: ${unchecked.join('; ')}.`);
+  }
+  if (fleet.konvoy.enabled && fleet.konvoy.providers === 'clusterApiOperator' && current !== undefined && current.capiContract !== release.capiContract) {
+    notes.push(`The providers move from the ${current.capiContract} to the ${release.capiContract} contract through cluster-api-operator: its v0.23.x upgrades `
+      + 'one provider at a time, and clusterctl\'s contract check refuses each while the others are on the old contract (read in the operator\'s '
+      + 'code, not seen on a cluster). If mgmt-capi-providers does not become Ready, upgrade with `dkp upgrade capi-components` (spec.konvoy.providers: '
+      + 'dkpCli) and adopt the providers into the operator afterwards.');
   }
   return notes;
 }

@@ -34,7 +34,7 @@ const CLUSTER: Layer = {
 function flux(mode: FluxSettings['mode']): FluxSettings {
   return {
     mode, namespace: mode === 'hub' ? 'flux-system' : 'kommander-flux', managementKubeConfigSecret: 'mgmt-kubeconfig',
-    sourceRef: { kind: 'GitRepository', name: 'fleet' }, path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
+    sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' }, bootstrap: { name: 'dkp-fleet', namespace: 'flux-system' }, path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
   };
 }
 

@@ -80,7 +80,7 @@ describe('LayerChart', () => {
 
   test('a Job gate adds its ServiceAccount, RBAC and Job', () => {
     const jobGate = jobGateSpec({
-      namespace: 'flux-system', name: 'dkp-fleet-gate-x', image: 'kubectl:1.22', timeoutSeconds: 600,
+      namespace: 'flux-system', name: 'dkp-fleet-gate-x', image: 'kubectl:1.22',
       checks: [{ apiVersion: 'velero.io/v1', kind: 'Backup', name: 'b', namespace: 'velero', expect: { type: 'backup-completed' }, applied: false }],
     });
     const { objects } = render({ layer: layer({}, 'mgmt-preflight'), jobGate });

@@ -21,7 +21,7 @@ const CHECKS: HealthCheck[] = [
 ];
 
 const SPEC: JobGateSpec = jobGateSpec({
-  namespace: 'kommander-flux', name: 'dkp-fleet-gate-mgmt-control-plane', image: 'bitnami/kubectl:1.22', checks: CHECKS, timeoutSeconds: 1800,
+  namespace: 'kommander-flux', name: 'dkp-fleet-gate-mgmt-control-plane', image: 'bitnami/kubectl:1.22', checks: CHECKS,
 });
 
 function render(spec: JobGateSpec): { all: any[]; get: (kind: string, namespace?: string) => any[] } {
@@ -100,7 +100,7 @@ describe('JobGate', () => {
 
   test('no ClusterRole when every check is namespaced; a core-group check gets apiGroups [""]', () => {
     const spec = jobGateSpec({
-      namespace: 'team-a', name: 'g', image: 'kubectl:1', timeoutSeconds: 60,
+      namespace: 'team-a', name: 'g', image: 'kubectl:1',
       checks: [{ apiVersion: 'v1', kind: 'Secret', name: 's', namespace: 'team-a', expect: { type: 'exists' }, applied: false }],
     });
     const r = render(spec);

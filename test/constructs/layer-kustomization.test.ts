@@ -10,7 +10,7 @@ import { EMPTY_CONTENT, Layer, LayerScope } from '../../src/planner/layer';
 
 const FLUX: FluxSettings = {
   mode: 'hub', namespace: 'flux-system', managementKubeConfigSecret: 'mgmt-kubeconfig',
-  sourceRef: { kind: 'GitRepository', name: 'fleet' }, path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
+  sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' }, bootstrap: { name: 'dkp-fleet', namespace: 'flux-system' }, path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
 };
 
 const LAYER: Layer = {

@@ -98,7 +98,7 @@ describe('CEL health expressions', () => {
   });
 
   test('a HelmChartProxy must be Ready and select exactly one cluster', () => {
-    const h = [check('HelmChartProxy', 'addons.cluster.x-k8s.io/v1alpha1', { type: 'helm-chart-proxy' })];
+    const h = [check('HelmChartProxy', 'addons.cluster.x-k8s.io/v1alpha1', { type: 'helm-chart-proxy', version: 'v3.22.1' })];
     const obj = (matching: unknown[]) => ({
       kind: 'HelmChartProxy', metadata: { generation: 1 }, status: { observedGeneration: 1, conditions: [ready('True')], matchingClusters: matching },
     });
@@ -159,7 +159,7 @@ describeWithShared('the fields CEL expressions read', () => {
     ['Cluster', 'cluster-api/cluster.x-k8s.io_clusters.yaml', 'v1beta1', { type: 'topology', version: 'v1' }],
     ['CoreProvider', 'cluster-api-operator/operator.cluster.x-k8s.io_coreproviders.yaml', 'v1alpha2', { type: 'provider', version: 'v1' }],
     ['InfrastructureProvider', 'cluster-api-operator/operator.cluster.x-k8s.io_infrastructureproviders.yaml', 'v1alpha2', { type: 'provider', version: 'v1' }],
-    ['HelmChartProxy', 'cluster-api-addon-provider-helm/addons.cluster.x-k8s.io_helmchartproxies.yaml', 'v1alpha1', { type: 'helm-chart-proxy' }],
+    ['HelmChartProxy', 'cluster-api-addon-provider-helm/addons.cluster.x-k8s.io_helmchartproxies.yaml', 'v1alpha1', { type: 'helm-chart-proxy', version: 'v3.22.1' }],
     ['ClusterResourceSet', 'cluster-api/addons.cluster.x-k8s.io_clusterresourcesets.yaml', 'v1beta1', { type: 'resource-set' }],
   ];
   test.each(cases)('%s (%s, %s) has every field its expressions read', (kind, file, version, expectation) => {

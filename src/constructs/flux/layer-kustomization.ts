@@ -41,7 +41,12 @@ export class LayerKustomization extends Construct {
   public constructor(scope: Construct, id: string, props: LayerKustomizationProps) {
     super(scope, id);
     const { layer, flux, profile, gate } = props;
-    const sourceNamespace = flux.sourceRef.namespace ?? (props.namespace === flux.namespace ? undefined : flux.namespace);
+    // Every layer names its source in full: kustomize-controller before v1.0.0 compares the
+    // namespaces as written, so one layer without it and one with it would skip the revision lock.
+    const dependsOn = [
+      ...layer.dependsOn.map((d) => ({ name: d, namespace: props.namespaceOf(d) })),
+      ...(layer.externalDependsOn ?? []),
+    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const spec: KustomizationSpec = {
       interval: flux.interval,
       retryInterval: flux.retryInterval,
@@ -54,14 +59,11 @@ export class LayerKustomization extends Construct {
       sourceRef: {
         kind: flux.sourceRef.kind as KustomizationSpecSourceRefKind,
         name: flux.sourceRef.name,
-        ...(sourceNamespace ? { namespace: sourceNamespace } : {}),
+        namespace: flux.sourceRef.namespace,
       },
       path: flux.path === '.' ? `./${layer.name}` : `${flux.path}/${layer.name}`,
-      ...(layer.dependsOn.length > 0 ? {
-        dependsOn: layer.dependsOn.map((d) => {
-          const ns = props.namespaceOf(d);
-          return ns === props.namespace ? { name: d } : { name: d, namespace: ns };
-        }),
+      ...(dependsOn.length > 0 ? {
+        dependsOn: dependsOn.map((d) => (d.namespace === props.namespace ? { name: d.name } : d)),
       } : {}),
       ...(props.remote ? { kubeConfig: { secretRef: { name: layer.target.kubeconfigSecret } } } : {}),
       ...(gate.wait ? { wait: true } : {}),

@@ -1,9 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { resourceOf } from '../../gates/gate-script';
 import { JobGateSpec } from '../../gates/job-gate-spec';
-import { HealthCheck } from '../../planner/layer';
+import { Read } from '../../gates/kinds/kind';
+
+/**
+ * How many times a gate pod may fail before its Job fails for good. A gate on the management
+ * cluster can run on a node its own layer drains: each eviction fails a pod, and the next pod
+ * picks up the wait where it was (the script is a plain poll). Jobs of Kubernetes 1.21-1.25 have
+ * no pod failure policy that would ignore evictions, so the limit is high.
+ */
+export const GATE_BACKOFF_LIMIT = 30;
 
 /** Properties of a {@link JobGate}. */
 export interface JobGateProps {
@@ -13,7 +20,8 @@ export interface JobGateProps {
 /**
  * A Job that proves a layer finished where Flux has no CEL health checks (DESIGN §2): it runs
  * the gate script with the fleet's `gateImage`, and the layer's Kustomization waits for it
- * to complete. RBAC is least privilege: `get` on exactly the objects it reads.
+ * to complete. RBAC is least privilege: `get` on exactly the objects it reads by name, `list`
+ * where it reads by label (a topology's MachineDeployments, a HelmChartProxy's release proxies).
  */
 export class JobGate extends Construct {
   public readonly job: ApiObject;
@@ -22,14 +30,14 @@ export class JobGate extends Construct {
     super(scope, id);
     const s = props.spec;
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: { name: s.name, namespace: s.namespace } });
-    // One Role per namespace of the checked objects, bound to the gate's ServiceAccount.
-    const byNamespace = new Map<string, HealthCheck[]>();
-    for (const c of s.checks) {
-      const ns = c.namespace ?? '';
-      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), c]);
+    // One Role per namespace of the objects it reads, bound to the gate's ServiceAccount.
+    const byNamespace = new Map<string, Read[]>();
+    for (const r of s.reads) {
+      const ns = r.namespace ?? '';
+      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), r]);
     }
-    for (const [ns, checks] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const rules = rulesFor(checks);
+    for (const [ns, reads] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const rules = rulesFor(reads);
       const subject = [{ kind: 'ServiceAccount', name: s.name, namespace: s.namespace }];
       if (ns === '') {
         new k8s.KubeClusterRole(this, 'ClusterRole', { metadata: { name: `${s.name}-${s.namespace}` }, rules });
@@ -48,8 +56,7 @@ export class JobGate extends Construct {
     this.job = new k8s.KubeJob(this, 'Resource', {
       metadata: { name: s.jobName, namespace: s.namespace },
       spec: {
-        backoffLimit: 2,
-        activeDeadlineSeconds: s.timeoutSeconds + 300,
+        backoffLimit: GATE_BACKOFF_LIMIT,
         template: {
           spec: {
             serviceAccountName: s.name,
@@ -71,16 +78,19 @@ export class JobGate extends Construct {
   }
 }
 
-function rulesFor(checks: readonly HealthCheck[]): k8s.PolicyRule[] {
-  const byResource = new Map<string, { group: string; resource: string; names: Set<string> }>();
-  for (const c of checks) {
-    const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
-    const resource = resourceOf(c).split('.')[0];
-    const key = `${group}/${resource}`;
-    const r = byResource.get(key) ?? { group, resource, names: new Set<string>() };
-    r.names.add(c.name);
-    byResource.set(key, r);
+/** `get` on the named objects of each resource, `list` on the resources read by label. */
+function rulesFor(reads: readonly Read[]): k8s.PolicyRule[] {
+  const byResource = new Map<string, { group: string; resource: string; names: Set<string>; list: boolean }>();
+  for (const r of reads) {
+    const key = `${r.group}/${r.resource}`;
+    const entry = byResource.get(key) ?? { group: r.group, resource: r.resource, names: new Set<string>(), list: false };
+    if (r.names === undefined) entry.list = true;
+    for (const n of r.names ?? []) entry.names.add(n);
+    byResource.set(key, entry);
   }
-  return [...byResource.values()].sort((a, b) => `${a.group}/${a.resource}`.localeCompare(`${b.group}/${b.resource}`))
-    .map((r) => ({ apiGroups: [r.group], resources: [r.resource], resourceNames: [...r.names].sort(), verbs: ['get'] }));
+  const sorted = [...byResource.values()].sort((a, b) => `${a.group}/${a.resource}`.localeCompare(`${b.group}/${b.resource}`));
+  return sorted.flatMap((r) => [
+    ...(r.names.size > 0 ? [{ apiGroups: [r.group], resources: [r.resource], resourceNames: [...r.names].sort(), verbs: ['get'] }] : []),
+    ...(r.list ? [{ apiGroups: [r.group], resources: [r.resource], verbs: ['list'] }] : []),
+  ]);
 }
