@@ -1,0 +1,243 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as YAML from 'yaml';
+import { Kind, kindsOf } from './harness/fake-apiserver';
+import { celStatus, FluxStatus, kstatus } from './harness/flux-eval';
+import { GateResult, runGate } from './harness/gate-run';
+import { checksOf, FIXTURES, kustomizationOf, Mode, Output, synth, Variant } from './harness/variants';
+import { healthCheckExprs } from '../../src/gates/cel';
+import { CHECK_KINDS } from '../../src/gates/check-kinds';
+import { gateScript } from '../../src/gates/gate-script';
+import { CheckStrength, strengthOf } from '../../src/gates/health-gate';
+import { Expectation, HealthCheck } from '../../src/planner/layer';
+
+/**
+ * Every gate against the status sequence its controller really goes through (test/fixtures/
+ * timelines/*.yaml, each step citing the upstream code): the exact strings dkp-fleet wrote to
+ * dist/ (CEL through @bufbuild/cel with Flux's evaluation order, Job scripts through sh and the real
+ * kubectl against a fake API server) must say "not done" at every step before done, "done" at done,
+ * and never "failed" where the controller has not failed.
+ */
+
+interface Step {
+  readonly name: string;
+  readonly expect: GateResult;
+  /** false: a failure no status shows in time (the gates wait for the layer's timeout). @default true */
+  readonly detectable?: boolean;
+  readonly objects: readonly Record<string, any>[];
+}
+
+interface Timeline {
+  readonly kind: string;
+  readonly apiVersion: string;
+  readonly steps: readonly Step[];
+}
+
+function load(file: string, vars: Readonly<Record<string, string>>): Timeline {
+  const text = fs.readFileSync(path.join(FIXTURES, file), 'utf8').replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+  const t = YAML.parse(text) as Timeline;
+  return { ...t, steps: t.steps.map((s) => ({ ...s, objects: s.objects ?? [] })) };
+}
+
+const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+const identity = (o: { apiVersion: string; kind: string; namespace?: string; name: string }) => `${group(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
+const objectIdentity = (o: Record<string, any>) => identity({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata?.namespace, name: o.metadata?.name });
+
+/** Values the fixtures leave to the output: the chart, backup, hash, image... dkp-fleet chose. */
+function varsOf(out: Output): Record<string, string> {
+  const checks = checksOf(out).map((c) => c.check);
+  const find = <T extends Expectation['type']>(type: T, pred: (c: HealthCheck & { expect: Extract<Expectation, { type: T }> }) => boolean = () => true) =>
+    checks.find((c): c is HealthCheck & { expect: Extract<Expectation, { type: T }> } => c.expect.type === type && pred(c as never));
+  const vars: Record<string, string> = {};
+  const traefik = find('helm-release', (c) => c.name === 'traefik' && c.namespace === 'kommander');
+  if (traefik?.expect.chartVersion) vars.chart = traefik.expect.chartVersion.replace(/^v/, '');
+  const backup = find('backup-completed');
+  if (backup) vars.backup = backup.name;
+  const binding = find('resource-set-binding', (c) => c.name === 'prod-east');
+  if (binding) vars.hash = binding.expect.sets[0].hash;
+  const app = checks.find((c) => c.kind === 'ClusterApp' && c.name.startsWith('traefik-'));
+  if (app) vars.clusterapp = app.name;
+  const premise = find('provider-installed', (c) => c.name === 'azure');
+  if (premise) {
+    vars.current = premise.expect.versions[0];
+    vars.target = premise.expect.versions[premise.expect.versions.length - 1];
+  }
+  return vars;
+}
+
+/** The image the rollout check of a workload expects (a fixture's `${image}`). */
+function imageOf(out: Output, kind: string, name: string): string | undefined {
+  const c = checksOf(out).map((x) => x.check).find((x) => x.kind === kind && x.name === name && x.expect.type === 'rollout');
+  return c?.expect.type === 'rollout' ? c.expect.containers[0].image : undefined;
+}
+
+interface Subject {
+  readonly layer: string;
+  readonly check: HealthCheck;
+  readonly strength: CheckStrength;
+}
+
+/** The checks of the output that a timeline's objects are the subject of (all in one layer). */
+function subjectsOf(out: Output, t: Timeline, types?: readonly Expectation['type'][]): Subject[] {
+  const ids = new Set(t.steps.flatMap((s) => s.objects.map(objectIdentity)));
+  const found = checksOf(out).filter((c) => ids.has(identity(c.check)) && (types === undefined || types.includes(c.check.expect.type)));
+  return found.map(({ layer, check }) => {
+    const job = out.result.gates.jobGates.get(layer);
+    return { layer, check, strength: strengthOf(check, out.result.gates.profile, new Set(job?.checks ?? [])) };
+  });
+}
+
+/** The Job script of a layer as written to dist/, reading only these subjects' checks. */
+function scriptFor(out: Output, layer: string, subjects: readonly Subject[]): string {
+  const job = out.folders.get(layer)!.find((o) => o.kind === 'Job')!;
+  const script: string = job.spec.template.spec.containers[0].command[2];
+  const wanted = new Set(subjects.map((s) => `'${s.check.kind} ${s.check.namespace ? `${s.check.namespace}/` : ''}${s.check.name}'`));
+  const ids = [...script.matchAll(/^what_(\d+)=('[^']*');/gm)].filter((m) => wanted.has(m[2])).map((m) => m[1]);
+  expect(ids).toHaveLength(wanted.size);
+  const pending = /^pending='[\d ]*'$/m;
+  expect(script).toMatch(pending);
+  return script.replace(pending, `pending='${ids.join(' ')}'`);
+}
+
+/** The CEL expression written for a check's group and kind in its layer's Kustomization. */
+function exprFor(out: Output, s: Subject): { current: string; failed?: string } {
+  const k = kustomizationOf(out, s.layer);
+  const e = (k.spec.healthCheckExprs ?? []).find((x: any) => group(x.apiVersion) === group(s.check.apiVersion) && x.kind === s.check.kind);
+  expect(e).toBeDefined();
+  return e;
+}
+
+const verdictOf = (statuses: readonly FluxStatus[]): GateResult =>
+  (statuses.includes('Failed') ? 'failed' : statuses.every((x) => x === 'Current') ? 'done' : 'not-done');
+
+/** What the layer's gate says at one step: its Job, and Flux's CEL or kstatus for the other subjects. */
+async function judge(out: Output, subjects: readonly Subject[], step: Step, kinds: readonly Kind[]): Promise<{ verdict: GateResult; output: string }> {
+  const byId = new Map(step.objects.map((o) => [objectIdentity(o), o]));
+  const statuses: FluxStatus[] = [];
+  let output = '';
+  const jobbed = subjects.filter((s) => s.strength === 'job');
+  if (jobbed.length > 0) {
+    const r = await runGate(scriptFor(out, jobbed[0].layer, jobbed), kinds, step.objects);
+    output = r.output;
+    statuses.push(r.result === 'done' ? 'Current' : r.result === 'failed' ? 'Failed' : 'InProgress');
+  }
+  for (const s of subjects.filter((x) => x.strength === 'cel')) statuses.push(celStatus(exprFor(out, s), byId.get(identity(s.check))));
+  for (const s of subjects.filter((x) => x.strength === 'kstatus')) statuses.push(kstatus(byId.get(identity(s.check))));
+  return { verdict: verdictOf(statuses), output };
+}
+
+interface Case {
+  readonly file: string;
+  readonly variants: readonly Variant[];
+  readonly modes?: readonly Mode[];
+  /** The workload whose image is the fixture's `${image}`. */
+  readonly image?: { readonly kind: string; readonly name: string };
+  /** The checks it is about, where its objects are checked by several layers. @default - every check of its objects */
+  readonly types?: readonly Expectation['type'][];
+}
+
+const CASES: readonly Case[] = [
+  { file: 'kcp-v1beta1.yaml', variants: ['classic'] },
+  { file: 'kcp-v1alpha4.yaml', variants: ['classic'] },
+  { file: 'machinedeployment-v1beta1.yaml', variants: ['classic'] },
+  { file: 'machinedeployment-v1alpha4.yaml', variants: ['classic'] },
+  { file: 'topology-cluster-v1beta1.yaml', variants: ['topology'] },
+  { file: 'deployment-rollout.yaml', variants: ['classic', 'operator'] },
+  { file: 'provider-v1alpha2.yaml', variants: ['operator'], types: ['provider', 'rollout'] },
+  { file: 'provider-v1alpha2-azure.yaml', variants: ['operator'], modes: ['kommander'], types: ['provider', 'rollout'] },
+  { file: 'provider-installed.yaml', variants: ['operator'], types: ['provider-installed'] },
+  { file: 'helmrelease-v2beta1.yaml', variants: ['classic'] },
+  { file: 'helmrelease-v2beta2.yaml', variants: ['classic'] },
+  { file: 'helmrelease-v2.yaml', variants: ['classic'] },
+  { file: 'helmchartproxy.yaml', variants: ['hcp'] },
+  { file: 'clusterresourceset-applyalways.yaml', variants: ['classic'] },
+  { file: 'daemonset-rollout.yaml', variants: ['classic'], image: { kind: 'DaemonSet', name: 'csi-azuredisk-node' } },
+  { file: 'statefulset-rollout.yaml', variants: ['classic'], image: { kind: 'StatefulSet', name: 'example-statefulset' } },
+  { file: 'velero-backup.yaml', variants: ['classic'] },
+  { file: 'clusterapp-presence.yaml', variants: ['classic'] },
+];
+
+/** Check kinds proven exact on a timeline, per Flux mode. */
+const covered = new Map<Mode, Set<string>>([['hub', new Set()], ['kommander', new Set()]]);
+
+describe.each(['hub', 'kommander'] as const)('status timelines, %s mode', (mode) => {
+  const cases = CASES.filter((c) => c.modes === undefined || c.modes.includes(mode))
+    .flatMap((c) => c.variants.map((variant) => [`${c.file} (${variant})`, c, variant] as const));
+  test.each(cases)('%s: the gate dkp-fleet wrote is done exactly when the controller is', async (_name, c, variant) => {
+    const out = synth(mode, variant);
+    const vars = varsOf(out);
+    if (c.image) vars.image = imageOf(out, c.image.kind, c.image.name)!;
+    const t = load(c.file, vars);
+    const subjects = subjectsOf(out, t, c.types);
+    expect(subjects.length).toBeGreaterThan(0);
+    expect(new Set(subjects.map((s) => s.layer)).size).toBe(1);
+    // what PLAN.md calls exact is exact: every subject proven by CEL, a Job or kstatus where that is all it expects
+    expect(subjects.filter((s) => s.strength === 'ready-only').map((s) => `${s.check.kind} ${s.check.name}`)).toEqual([]);
+    const kinds = kindsOf(t.steps.flatMap((s) => s.objects));
+    const detects = subjects.every((s) => CHECK_KINDS[s.check.expect.type].detectsFailure);
+    const seen: string[] = [];
+    const expected: string[] = [];
+    for (const step of t.steps) {
+      const { verdict, output } = await judge(out, subjects, step, kinds);
+      // a check that cannot see terminal failures waits instead (the layer's timeout ends it); never done, never a false failure
+      const want = step.expect === 'failed' && (!detects || step.detectable === false) ? 'not-done' : step.expect;
+      seen.push(`${step.name}: ${verdict}${verdict !== want && output ? `\n${output}` : ''}`);
+      expected.push(`${step.name}: ${want}`);
+    }
+    expect(seen).toEqual(expected);
+    for (const s of subjects) covered.get(mode)!.add(s.check.expect.type);
+  });
+});
+
+describe('the timeline suite', () => {
+  test('proves every kind of check that is more than kstatus, in both Flux modes', () => {
+    const kinds = Object.entries(CHECK_KINDS).filter(([, k]) => !k.kstatus).map(([type]) => type).sort();
+    expect([...covered.get('hub')!].filter((t) => kinds.includes(t)).sort()).toEqual(kinds);
+    expect([...covered.get('kommander')!].filter((t) => kinds.includes(t)).sort()).toEqual(kinds);
+  });
+});
+
+describe('ClusterResourceSets of ApplyOnce releases (DKP 2.1 targets)', () => {
+  // No built-in target release with Konvoy facts uses ApplyOnce, so the check is built as the planner builds it.
+  const hash = 'sha256:6d0c5b11c5df1d78558fd50c78d0587205511d2d5be4595d60bbf7ee900276a9';
+  const binding: HealthCheck = {
+    apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSetBinding', name: 'prod-east', namespace: 'default', applied: false,
+    expect: { type: 'resource-set-binding', strategy: 'ApplyOnce', sets: [{ clusterResourceSet: 'node-tuning-prod-east', configMap: 'node-tuning-prod-east', hash }] },
+  };
+  const t = load('clusterresourceset-applyonce.yaml', { hash });
+
+  test('fails if an applied entry holds other content: ApplyOnce never applies it again (CEL)', () => {
+    const [e] = healthCheckExprs([binding]);
+    for (const step of t.steps) {
+      const object = step.objects.find((o) => o.kind === 'ClusterResourceSetBinding');
+      expect([step.name, celStatus(e, object)]).toEqual([step.name, 'Failed']);
+    }
+  });
+
+  test('fails if an applied entry holds other content: ApplyOnce never applies it again (Job)', async () => {
+    const kinds = kindsOf(t.steps.flatMap((s) => s.objects));
+    for (const step of t.steps) {
+      const r = await runGate(gateScript([binding]), kinds, step.objects);
+      expect([step.name, r.result, r.output]).toEqual([step.name, 'failed', expect.stringContaining('ApplyOnce never applies again')]);
+    }
+  });
+});
+
+describe('checks CEL cannot make exact, without a gate image', () => {
+  test.each([
+    ['topology', 'topology-cluster-v1beta1.yaml', 'Cluster'],
+    ['hcp', 'helmchartproxy.yaml', 'HelmChartProxy'],
+  ] as const)('%s: marked ready-only in PLAN.md, because its CEL passes before the upgrade finished', (variant, file, kind) => {
+    const out = synth('hub', variant, null);
+    const t = load(file, varsOf(out));
+    const subjects = subjectsOf(out, t).filter((s) => s.check.kind === kind);
+    expect(subjects.map((s) => s.strength)).toEqual(['ready-only']);
+    const layer = out.result.document.layers.find((l) => l.name === subjects[0].layer)!;
+    expect(layer.readyOnly).toBe(true);
+    expect(layer.checks.find((c) => c.object.startsWith(kind))!.strength).toBe('ready-only');
+    // the proof that CEL alone is not enough: some step before done is Current
+    const e = kustomizationOf(out, subjects[0].layer).spec.healthCheckExprs.find((x: any) => x.kind === kind);
+    const premature = t.steps.filter((s) => s.expect !== 'done' && celStatus(e, s.objects.find((o) => o.kind === kind)) === 'Current');
+    expect(premature.length).toBeGreaterThan(0);
+  });
+});
