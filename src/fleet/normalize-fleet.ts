@@ -149,7 +149,11 @@ export function normalizeFleet(r: RawFleet, fleetFile: string, problems: Problem
       namespace: fluxNamespace,
       managementKubeConfigSecret: flux?.managementKubeConfig?.secretRef.name ?? `${m.name}-kubeconfig`,
       gateImage: flux?.gateImage,
-      sourceRef: { kind: flux?.sourceRef?.kind ?? 'GitRepository', name: flux?.sourceRef?.name ?? 'fleet', namespace: flux?.sourceRef?.namespace ?? fluxNamespace },
+      sourceRef: {
+        kind: flux?.sourceRef?.kind ?? 'GitRepository',
+        name: flux?.sourceRef?.name ?? 'fleet',
+        namespace: flux?.sourceRef?.namespace ?? fluxNamespace,
+      },
       bootstrap: { name: flux?.bootstrap?.name ?? 'dkp-fleet', namespace: flux?.bootstrap?.namespace ?? fluxNamespace },
       path: normalizeRepositoryPath(flux?.path ?? './dist'),
       interval: flux?.interval ?? '10m',

@@ -13,7 +13,9 @@ function machineTemplateChecks(input: BuildInput): HealthCheck[] {
   const refs = clusters.flatMap((c) => [c.controlPlane.machineTemplate, ...c.nodePools.filter((p) => !p.removed).map((p) => p.machineTemplate)]
     .flatMap((ref) => (ref === undefined ? [] : [templateRef(ref, c, input.release)])));
   const seen = new Map(refs.map((r) => [`${r.apiVersion}/${r.kind}/${r.namespace}/${r.name}`, r]));
-  return [...seen.values()].map((r) => ({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, expect: { type: 'exists' }, applied: false }));
+  return [...seen.values()].map((r) => ({
+    apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, expect: { type: 'exists' }, applied: false,
+  }));
 }
 
 /**

@@ -172,7 +172,8 @@ export function planClusterAddons(
       expect: { type: 'helm-chart-proxy', version: h.version }, applied: true,
     })),
     ...clusterResourceSets.map((s): HealthCheck => ({
-      apiVersion: CLUSTER_RESOURCE_SET_API_VERSION, kind: 'ClusterResourceSet', name: s.name, namespace: s.namespace, expect: { type: 'resource-set' }, applied: true,
+      apiVersion: CLUSTER_RESOURCE_SET_API_VERSION, kind: 'ClusterResourceSet', name: s.name, namespace: s.namespace,
+      expect: { type: 'resource-set' }, applied: true,
     })),
     ...(applied.length > 0 ? [{
       apiVersion: CLUSTER_RESOURCE_SET_API_VERSION, kind: 'ClusterResourceSetBinding', name: c.name, namespace: c.namespace,

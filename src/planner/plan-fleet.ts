@@ -52,6 +52,7 @@ export function planFleet(fleet: Fleet, catalog: ReleaseCatalog, addonSources: A
     throw new Error(`internal: the planned layers break the ordering guarantees:\n  ${violations.join('\n  ')}`);
   }
   return {
-    fleet, release: target, currentRelease: current, layers, notes: planNotes(fleet, target, current, layers, konvoy), manualSteps: manualSteps(target, current),
+    fleet, release: target, currentRelease: current, layers,
+    notes: planNotes(fleet, target, current, layers, konvoy), manualSteps: manualSteps(target, current),
   };
 }

@@ -32,7 +32,10 @@ function entries(fleet: Fleet, release: Release, current: Release | undefined): 
   const out: Entry[] = [
     { kind: 'CoreProvider', type: 'core', label: 'core provider (cluster-api)', facts: f?.core, was: c?.core, at: 'spec.release' },
     { kind: 'BootstrapProvider', type: 'bootstrap', label: 'kubeadm bootstrap provider', facts: f?.bootstrap, was: c?.bootstrap, at: 'spec.release' },
-    { kind: 'ControlPlaneProvider', type: 'control-plane', label: 'kubeadm control plane provider', facts: f?.controlPlane, was: c?.controlPlane, at: 'spec.release' },
+    {
+      kind: 'ControlPlaneProvider', type: 'control-plane', label: 'kubeadm control plane provider',
+      facts: f?.controlPlane, was: c?.controlPlane, at: 'spec.release',
+    },
   ];
   const infra = new Map<InfrastructureProvider, string>();
   for (const k of [fleet.management, ...managedClusters(fleet)]) {
@@ -95,7 +98,9 @@ export function planProviders(fleet: Fleet, release: Release, current: Release |
       }
     }
     // The operator sets the image DKP ships (exact); the DKP CLI may have pulled it from a mirror (its tag).
-    const manager = operator && p.image ? { name: 'manager', image: p.image, match: 'exact' as const } : { name: 'manager', image: p.version, match: 'tag' as const };
+    const manager = operator && p.image
+      ? { name: 'manager', image: p.image, match: 'exact' as const }
+      : { name: 'manager', image: p.version, match: 'tag' as const };
     checks.push({
       apiVersion: 'apps/v1', kind: 'Deployment', name: p.deployment, namespace: p.namespace, expect: { type: 'rollout', containers: [manager] }, applied: false,
     });

@@ -47,7 +47,10 @@ export function beforeMerge(plan: Plan, gates: GatePlan): string[] {
   }
   const hcp = plan.layers.some((l) => l.content.helmChartProxies.length > 0);
   if (providers.length > 0 || hcp) {
-    const what = [...(providers.length > 0 ? ['cluster-api-operator (managing the providers already)'] : []), ...(hcp ? ['Cluster API Addon Provider Helm'] : [])];
+    const what = [
+      ...(providers.length > 0 ? ['cluster-api-operator (managing the providers already)'] : []),
+      ...(hcp ? ['Cluster API Addon Provider Helm'] : []),
+    ];
     steps.push(`Make sure ${what.join(' and ')} run${what.length === 1 ? 's' : ''} on ${f.management.name} (README, "The Konvoy layers").`);
   }
   const bootstrap = `a bootstrap Kustomization ${f.flux.bootstrap.namespace}/${f.flux.bootstrap.name} with path ${f.flux.path}/fleet, the same source, `
@@ -57,8 +60,8 @@ export function beforeMerge(plan: Plan, gates: GatePlan): string[] {
     steps.push(`On the hub, in namespace ${f.flux.namespace}: the kubeconfig Secrets ${[...new Set(secrets)].join(', ')} (key value), `
       + `the ${f.flux.sourceRef.kind} ${f.flux.sourceRef.namespace}/${f.flux.sourceRef.name}, and ${bootstrap}.`);
   } else {
-    steps.push(`In namespace ${f.flux.namespace} on ${f.management.name}: the ${f.flux.sourceRef.kind} ${f.flux.sourceRef.namespace}/${f.flux.sourceRef.name} and `
-      + `${bootstrap} (${gates.profile.kustomizationApiVersion}).`);
+    const source = `${f.flux.sourceRef.kind} ${f.flux.sourceRef.namespace}/${f.flux.sourceRef.name}`;
+    steps.push(`In namespace ${f.flux.namespace} on ${f.management.name}: the ${source} and ${bootstrap} (${gates.profile.kustomizationApiVersion}).`);
   }
   if (gates.jobGates.size > 0) {
     steps.push(`The gate Jobs run ${f.flux.gateImage}: make sure every cluster they run on can pull it.`);

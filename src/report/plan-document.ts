@@ -1,12 +1,12 @@
+import { beforeMerge } from './before-merge';
+import { gateNotes } from './gate-notes';
 import { managedClusters, workspaceClusters } from '../fleet/fleet';
-import { GatePlan } from '../gates/gate-plan';
 import { describeCheck } from '../gates/check-kinds';
+import { GatePlan } from '../gates/gate-plan';
 import { strengthOf } from '../gates/health-gate';
 import { DependencyGraph } from '../planner/graph';
 import { Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
-import { beforeMerge } from './before-merge';
-import { gateNotes } from './gate-notes';
 
 /** How strongly a check proves what it expects. */
 export type CheckStrength =

@@ -29,7 +29,8 @@ const kustomizations = (files: readonly { path: string; content: string }[]) =>
   files.filter((f) => f.path.startsWith('fleet/') && f.path !== 'fleet/kustomization.yaml').map((f) => YAML.parse(f.content));
 
 describe('defect 3: one spelling of the source in every layer (the revision lock compares them as written before Flux 1.0)', () => {
-  test.each([...EXAMPLES.map((e) => [e, undefined] as const), ['timelines kommander fleet', 'kommander' as const]])('%s', (example, mode) => {
+  const cases: [string, Mode | undefined][] = [...EXAMPLES.map((e): [string, Mode | undefined] => [e, undefined]), ['timelines kommander fleet', 'kommander']];
+  test.each(cases)('%s', (example, mode) => {
     const files = mode ? synth(mode, 'classic').result.files : synthesize({ fleetFile: path.join(ROOT, example) }).files;
     const spellings = new Set(kustomizations(files).map((k) => JSON.stringify(k.spec.sourceRef)));
     expect(spellings.size).toBe(1);
@@ -76,10 +77,12 @@ describe('defect 5: core addons are delivered the way the current release delive
     const addons = out.result.plan.layers.find((l) => l.name === 'cluster-prod-east-core-addons')!;
     expect(addons.content.clusterResourceSets.map((s) => s.name)).toEqual(['node-tuning-prod-east']);
     expect(addons.content.helmChartProxies).toEqual([]);
-    expect(addons.checks.map((c) => `${c.kind} ${c.expect.type}`)).toEqual(['ClusterResourceSet resource-set', 'ClusterResourceSetBinding resource-set-binding']);
+    expect(addons.checks.map((c) => `${c.kind} ${c.expect.type}`))
+      .toEqual(['ClusterResourceSet resource-set', 'ClusterResourceSetBinding resource-set-binding']);
     const ready = out.result.plan.layers.find((l) => l.name === 'cluster-prod-east-addons-ready')!;
     expect(ready.target).toEqual({ cluster: 'prod-east', management: false, kubeconfigSecret: 'prod-east-kubeconfig', secretNamespace: 'default' });
-    expect(ready.checks.map((c) => `${c.kind} ${c.namespace}/${c.name}`)).toEqual(['DaemonSet kube-system/csi-azuredisk-node', 'StatefulSet kube-system/example-statefulset']);
+    expect(ready.checks.map((c) => `${c.kind} ${c.namespace}/${c.name}`))
+      .toEqual(['DaemonSet kube-system/csi-azuredisk-node', 'StatefulSet kube-system/example-statefulset']);
     expect(out.result.plan.layers.find((l) => l.name === 'cluster-prod-east-control-plane')!.dependsOn).toEqual(['cluster-prod-east-addons-ready']);
   });
 

@@ -80,8 +80,10 @@ describeWithShared('the fields CEL expressions read', () => {
     ['MachineDeployment', 'cluster-api/cluster.x-k8s.io_machinedeployments.yaml', ['v1alpha4'], { type: 'machine-deployment', version: 'v1' }],
     ['Cluster', 'cluster-api/cluster.x-k8s.io_clusters.yaml', ['v1beta1'], { type: 'topology', version: 'v1' }],
     ['CoreProvider', 'cluster-api-operator/operator.cluster.x-k8s.io_coreproviders.yaml', ['v1alpha2'], { type: 'provider', version: 'v1' }],
-    ['InfrastructureProvider', 'cluster-api-operator/operator.cluster.x-k8s.io_infrastructureproviders.yaml', ['v1alpha2'], { type: 'provider-installed', versions: ['v1'] }],
-    ['HelmChartProxy', 'cluster-api-addon-provider-helm/addons.cluster.x-k8s.io_helmchartproxies.yaml', ['v1alpha1'], { type: 'helm-chart-proxy', version: 'v3.22.1' }],
+    ['InfrastructureProvider', 'cluster-api-operator/operator.cluster.x-k8s.io_infrastructureproviders.yaml', ['v1alpha2'],
+      { type: 'provider-installed', versions: ['v1'] }],
+    ['HelmChartProxy', 'cluster-api-addon-provider-helm/addons.cluster.x-k8s.io_helmchartproxies.yaml', ['v1alpha1'],
+      { type: 'helm-chart-proxy', version: 'v3.22.1' }],
     ['ClusterResourceSet', 'cluster-api/addons.cluster.x-k8s.io_clusterresourcesets.yaml', ['v1beta1'], { type: 'resource-set' }],
     // helm-controller's CRD serves v2 only here: the v2beta1 fields the check falls back to are in docs/facts/flux-features.md
     ['HelmRelease', 'fluxcd-helm-controller/helm.toolkit.fluxcd.io_helmreleases.yaml', undefined, { type: 'helm-release', chartVersion: '1.0.0' }],

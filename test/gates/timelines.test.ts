@@ -40,8 +40,10 @@ function load(file: string, vars: Readonly<Record<string, string>>): Timeline {
 }
 
 const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
-const identity = (o: { apiVersion: string; kind: string; namespace?: string; name: string }) => `${group(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
-const objectIdentity = (o: Record<string, any>) => identity({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata?.namespace, name: o.metadata?.name });
+type Identity = { apiVersion: string; kind: string; namespace?: string; name: string };
+const identity = (o: Identity) => `${group(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
+const objectIdentity = (o: Record<string, any>) =>
+  identity({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata?.namespace, name: o.metadata?.name });
 
 /** Values the fixtures leave to the output: the chart, backup, hash, image... dkp-fleet chose. */
 function varsOf(out: Output): Record<string, string> {
@@ -205,7 +207,10 @@ describe('ClusterResourceSets of ApplyOnce releases (DKP 2.1 targets)', () => {
   const hash = 'sha256:6d0c5b11c5df1d78558fd50c78d0587205511d2d5be4595d60bbf7ee900276a9';
   const binding: HealthCheck = {
     apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSetBinding', name: 'prod-east', namespace: 'default', applied: false,
-    expect: { type: 'resource-set-binding', strategy: 'ApplyOnce', sets: [{ clusterResourceSet: 'node-tuning-prod-east', configMap: 'node-tuning-prod-east', hash }] },
+    expect: {
+      type: 'resource-set-binding', strategy: 'ApplyOnce',
+      sets: [{ clusterResourceSet: 'node-tuning-prod-east', configMap: 'node-tuning-prod-east', hash }],
+    },
   };
   const t = load('clusterresourceset-applyonce.yaml', { hash });
 

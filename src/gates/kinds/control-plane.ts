@@ -17,7 +17,8 @@ const READ = fields([
 ]);
 
 /** The shell test of a control plane's fields, shared with the topology check. */
-export const CONTROL_PLANE_DONE = `# control_plane_state <generation> <observed> <spec.version> <status.version> <spec.replicas> <replicas> <updated> <ready> <unavailable> <Ready> <version>
+export const CONTROL_PLANE_DONE = `# control_plane_state <generation> <observed> <spec.version> <status.version>
+#   <spec.replicas> <replicas> <updated> <ready> <unavailable> <Ready> <version>
 control_plane_state() {
   if [ -z "$1" ] || [ "$1" != "$2" ]; then echo "waiting: generation $1 not observed yet (\${2:-none})"; return; fi
   if [ "$3" != "\${11}" ]; then echo "waiting: spec.version is $3, not \${11}"; return; fi
@@ -29,10 +30,11 @@ control_plane_state() {
   echo done
 }`;
 
+const RESOURCE = 'kubeadmcontrolplanes.controlplane.cluster.x-k8s.io';
 const SHELL = `${CONTROL_PLANE_DONE}
 # check_control_plane <namespace> <name> <version>
 check_control_plane() {
-  cp_out=$(kubectl get kubeadmcontrolplanes.controlplane.cluster.x-k8s.io "$2" -n "$1" -o ${sq(`jsonpath=${READ}`)} 2>&1) || { echo "waiting: $cp_out"; return; }
+  cp_out=$(kubectl get ${RESOURCE} "$2" -n "$1" -o ${sq(`jsonpath=${READ}`)} 2>&1) || { echo "waiting: $cp_out"; return; }
   IFS='|' read -r gen og sv stv sr r ur rr uar rdy _ <<CP
 $cp_out
 CP

@@ -54,7 +54,8 @@ HCP
   if [ "$hp_state" != done ]; then echo "$hp_state"; return; fi
   if [ -n "$hp_fail" ]; then echo "$hp_fail"; return; fi
   if [ -n "$hp_wait" ]; then echo "$hp_wait"; return; fi
-  if [ "$(( $(echo $proxies | wc -w) ))" != "$nclusters" ]; then echo "waiting: $(( $(echo $proxies | wc -w) )) HelmReleaseProxies for $nclusters matching clusters"; return; fi
+  nproxies=$(( $(echo $proxies | wc -w) ))
+  if [ "$nproxies" != "$nclusters" ]; then echo "waiting: $nproxies HelmReleaseProxies for $nclusters matching clusters"; return; fi
   echo done
 }`;
 

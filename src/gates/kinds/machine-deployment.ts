@@ -15,7 +15,8 @@ const READ = fields([
 ]);
 
 /** The shell test of a MachineDeployment's fields, shared with the topology check. */
-export const MACHINE_DEPLOYMENT_DONE = `# machine_deployment_state <generation> <observed> <template version> <spec.replicas> <replicas> <updated> <ready> <available> <unavailable> <version>
+export const MACHINE_DEPLOYMENT_DONE = `# machine_deployment_state <generation> <observed> <template version>
+#   <spec.replicas> <replicas> <updated> <ready> <available> <unavailable> <version>
 machine_deployment_state() {
   if [ -z "$1" ] || [ "$1" != "$2" ]; then echo "waiting: generation $1 not observed yet (\${2:-none})"; return; fi
   if [ "$3" != "\${10}" ]; then echo "waiting: template version is $3, not \${10}"; return; fi

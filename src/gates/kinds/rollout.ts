@@ -13,7 +13,8 @@ import { CheckKind, CheckOf, condition, count, fields, OBJECT_KEY, OBSERVED, rea
 
 /** CEL: every expected container of the object runs its image. */
 function imagesMatch(checks: readonly CheckOf<'rollout'>[]): string {
-  const entries = checks.map((c) => [`${c.namespace ?? ''}/${c.name}`, `[${c.expect.containers.map((x) => `[${str(x.name)}, ${str(x.match)}, ${str(x.image)}]`).join(', ')}]`] as const)
+  const containers = (c: CheckOf<'rollout'>) => `[${c.expect.containers.map((x) => `[${str(x.name)}, ${str(x.match)}, ${str(x.image)}]`).join(', ')}]`;
+  const entries = checks.map((c) => [`${c.namespace ?? ''}/${c.name}`, containers(c)] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const map = `{${entries.map(([k, v]) => `${str(k)}: ${v}`).join(', ')}}`;
   return `${map}[${OBJECT_KEY}].all(p, spec.template.spec.containers.exists(c, c.name == p[0]`
@@ -26,7 +27,8 @@ const DONE: Record<string, string> = {
   Deployment: `${count('replicas')} == ${DESIRED} && ${count('updatedReplicas')} == ${DESIRED} && ${count('readyReplicas')} == ${DESIRED}`
     + ` && ${count('availableReplicas')} == ${DESIRED} && ${count('unavailableReplicas')} == 0 && ${condition('Available', 'True')}`
     + " && status.conditions.exists(c, c.type == 'Progressing' && c.status == 'True' && c.reason == 'NewReplicaSetAvailable')",
-  DaemonSet: `${count('currentNumberScheduled')} == ${count('desiredNumberScheduled')} && ${count('updatedNumberScheduled')} == ${count('desiredNumberScheduled')}`
+  DaemonSet: `${count('currentNumberScheduled')} == ${count('desiredNumberScheduled')}`
+    + ` && ${count('updatedNumberScheduled')} == ${count('desiredNumberScheduled')}`
     + ` && ${count('numberAvailable')} == ${count('desiredNumberScheduled')} && ${count('numberReady')} == ${count('desiredNumberScheduled')}`
     + ` && ${count('numberUnavailable')} == 0`,
   StatefulSet: `${count('replicas')} == ${DESIRED} && ${count('updatedReplicas')} == ${DESIRED} && ${count('readyReplicas')} == ${DESIRED}`
@@ -89,7 +91,8 @@ RO
 }`;
 
 export const ROLLOUT: CheckKind<'rollout'> = {
-  describe: (c) => `rolled out: every replica updated and available, running ${c.expect.containers.map((x) => `${x.name} ${x.match === 'tag' ? `at tag ${x.image}` : x.image}`).join(', ')}`,
+  describe: (c) => 'rolled out: every replica updated and available, running '
+    + c.expect.containers.map((x) => `${x.name} ${x.match === 'tag' ? `at tag ${x.image}` : x.image}`).join(', '),
   kstatus: false,
   celExact: true,
   detectsFailure: true,
@@ -101,7 +104,10 @@ export const ROLLOUT: CheckKind<'rollout'> = {
     return {
       current: `${OBSERVED} && ${images} && ${done}`,
       ...(kind === 'Deployment'
-        ? { failed: `${images} && has(status.conditions) && status.conditions.exists(c, c.type == 'Progressing' && c.status == 'False' && c.reason == 'ProgressDeadlineExceeded')` }
+        ? {
+          failed: `${images} && has(status.conditions)`
+            + " && status.conditions.exists(c, c.type == 'Progressing' && c.status == 'False' && c.reason == 'ProgressDeadlineExceeded')",
+        }
         : {}),
     };
   },

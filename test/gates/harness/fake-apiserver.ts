@@ -123,7 +123,9 @@ export class FakeApiServer {
     if (rest.length === 0) {
       this.send(res, 200, {
         kind: 'APIResourceList', apiVersion: 'v1', groupVersion: apiVersion,
-        resources: kinds.map((k) => ({ name: plural(k.kind), singularName: k.kind.toLowerCase(), namespaced: k.namespaced, kind: k.kind, verbs: ['get', 'list'] })),
+        resources: kinds.map((k) => ({
+          name: plural(k.kind), singularName: k.kind.toLowerCase(), namespaced: k.namespaced, kind: k.kind, verbs: ['get', 'list'],
+        })),
       });
       return;
     }

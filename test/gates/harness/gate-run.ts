@@ -20,7 +20,9 @@ function bin(): string {
  * Runs a Job gate's script with `sh`, against the real `kubectl` talking to a fake API server that
  * serves `objects`: exit 0 is done, 1 failed; the script's first `sleep` (it waits) ends it: not done.
  */
-export async function runGate(script: string, kinds: readonly Kind[], objects: readonly Record<string, any>[]): Promise<{ result: GateResult; output: string }> {
+export async function runGate(
+  script: string, kinds: readonly Kind[], objects: readonly Record<string, any>[],
+): Promise<{ result: GateResult; output: string }> {
   const server = new FakeApiServer(kinds);
   server.serve(objects);
   await server.start();
