@@ -93,7 +93,11 @@ function synth(fleetFile: string, outdir: string, io: CliIo): number {
       + `fleet: ${result.plan.fleet.name}\nrelease: ${result.plan.release.version}\nlayers: ${result.plan.layers.length}\nfiles: ${result.fileCount}\n`);
   }
   io.err(`dkp-fleet: wrote ${outdir}/ (${result.plan.layers.length} layers, ${result.fileCount} files) from ${fleetFile}; read ${outdir}/PLAN.md\n`);
-  const readyOnly = result.document.layers.filter((l) => l.readyOnly).map((l) => l.name);
+  const premise = result.document.layers.filter((l) => l.checks.some((c) => c.premise && c.strength === 'ready-only')).map((l) => l.name);
+  if (premise.length > 0) {
+    io.err(`dkp-fleet: premise not checked (the clusters' current versions): ${premise.join(', ')} (${outdir}/PLAN.md, "Notes")\n`);
+  }
+  const readyOnly = result.document.layers.filter((l) => l.checks.some((c) => !c.premise && c.strength === 'ready-only')).map((l) => l.name);
   if (readyOnly.length > 0) {
     io.err(`dkp-fleet: ready-only, not version-checked: ${readyOnly.slice(0, 8).join(', ')}${readyOnly.length > 8 ? `, and ${readyOnly.length - 8} more` : ''} `
       + `(${outdir}/PLAN.md, "Notes")\n`);

@@ -5,6 +5,7 @@ import { HELM_CHART_PROXY } from './kinds/helm-chart-proxy';
 import { HELM_RELEASE } from './kinds/helm-release';
 import { CheckKind, CheckOf } from './kinds/kind';
 import { MACHINE_DEPLOYMENT } from './kinds/machine-deployment';
+import { PREMISE } from './kinds/premise';
 import { PROVIDER, PROVIDER_INSTALLED } from './kinds/provider';
 import { RESOURCE_SET, RESOURCE_SET_BINDING } from './kinds/resource-set';
 import { ROLLOUT } from './kinds/rollout';
@@ -26,6 +27,7 @@ export const CHECK_KINDS: { readonly [T in Expectation['type']]: CheckKind<T> } 
   'helm-chart-proxy': HELM_CHART_PROXY,
   'resource-set': RESOURCE_SET,
   'resource-set-binding': RESOURCE_SET_BINDING,
+  'premise': PREMISE,
 };
 
 /** The kind of a check. */

@@ -2,6 +2,7 @@ import { EMPTY_CONTENT, HealthCheck, LayerScope } from './layer';
 import { appContent, BuildInput, count, helmReleaseChecks, LayerBuilder, Targets } from './layer-builder';
 import { ScopeApps } from './plan-apps';
 import { templateRef } from './plan-konvoy';
+import { premiseChecks } from './plan-premises';
 import { CLUSTER_APP_API_VERSION, helmReleaseApiVersion, VELERO_BACKUP_API_VERSION } from '../catalog/api-versions';
 import { managedClusters, MANAGEMENT_WORKSPACE_NAMESPACE, Workspace } from '../fleet/fleet';
 import { child } from '../input/problems';
@@ -10,8 +11,10 @@ import { child } from '../input/problems';
 function machineTemplateChecks(input: BuildInput): HealthCheck[] {
   if (!input.fleet.konvoy.enabled) return [];
   const clusters = [input.fleet.management, ...managedClusters(input.fleet)];
+  // Read before the providers move: in the API version the current release serves.
+  const served = input.current ?? input.release;
   const refs = clusters.flatMap((c) => [c.controlPlane.machineTemplate, ...c.nodePools.filter((p) => !p.removed).map((p) => p.machineTemplate)]
-    .flatMap((ref) => (ref === undefined ? [] : [templateRef(ref, c, input.release)])));
+    .flatMap((ref) => (ref === undefined ? [] : [templateRef(ref, c, served)])));
   const seen = new Map(refs.map((r) => [`${r.apiVersion}/${r.kind}/${r.namespace}/${r.name}`, r]));
   return [...seen.values()].map((r) => ({
     apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, expect: { type: 'exists' }, applied: false,
@@ -51,10 +54,12 @@ export function addAppLayers(b: LayerBuilder, input: BuildInput, t: Targets): st
       ...backupCheck,
       ...machineTemplateChecks(input),
       ...(input.konvoy?.providers.premises ?? []),
+      ...(fleet.konvoy.enabled ? premiseChecks(m, input.moves.get(m.name), current ?? release) : []),
     ],
     changes: [],
     summary: `prove that the ${release.version} ClusterApps exist on ${m.name}`
-      + `${backup ? ` and that Velero Backup ${backup.namespace}/${backup.name} completed` : ''}`,
+      + `${backup ? `, that Velero Backup ${backup.namespace}/${backup.name} completed` : ''}`
+      + `${fleet.konvoy.enabled ? ` and that ${m.name} runs Kubernetes ${m.kubernetesVersion} (or already the target)` : ''}`,
     after: [],
     externalDependsOn: [fleet.flux.bootstrap],
   }, 'spec.management.name');

@@ -18,7 +18,8 @@ export interface LayerNode {
  * 3. every Kubernetes version layer follows every app layer;
  * 4. a cluster's node pools follow its control plane;
  * 5. every layer of a wave-N cluster follows the last layer of every cluster of earlier waves;
- * 6. `dependsOn` lists direct predecessors only, sorted by name, all of them known layers.
+ * 6. `dependsOn` lists direct predecessors only, sorted by name, all of them known layers;
+ * 7. every Konvoy layer of a managed cluster follows that cluster's own preflight (its premise).
  */
 export function checkInvariants(layers: readonly LayerNode[]): string[] {
   const violations: string[] = [];
@@ -75,6 +76,14 @@ export function checkInvariants(layers: readonly LayerNode[]): string[] {
     const earlier = clusterLayers.filter((l) => l.scope.wave! < waves[i]).map((l) => l.name);
     const later = clusterLayers.filter((l) => l.scope.wave === waves[i]).map((l) => l.name);
     graph.missingAncestors(earlier, later).forEach(report(`(wave ${waves[i]}) can start before earlier-wave layer`));
+  }
+
+  // 7. A managed cluster changes nothing before its premise is proven.
+  for (const l of layers.filter((x) => managedLayers.includes(x.name))) {
+    const preflight = layers.find((x) => x.kind === 'preflight' && x.scope.type === 'cluster' && x.scope.cluster === l.scope.cluster);
+    if (preflight === undefined || !graph.dependsTransitively(l.name, preflight.name)) {
+      violations.push(`${l.name}: does not follow the preflight of cluster ${l.scope.cluster} (its premise)`);
+    }
   }
 
   // 6. Direct predecessors only: no dependency reachable through another.

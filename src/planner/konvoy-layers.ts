@@ -2,6 +2,7 @@ import { addKubernetesLayers } from './kubernetes-layers';
 import { EMPTY_CONTENT, LayerScope, LayerTarget } from './layer';
 import { BuildInput, count, Draft, LayerBuilder, Targets } from './layer-builder';
 import { ClusterAddons } from './plan-addons';
+import { premiseChecks } from './plan-premises';
 import { managedClusters } from '../fleet/fleet';
 import { child } from '../input/problems';
 
@@ -37,7 +38,7 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
   // The management cluster's addon workloads run where its layers apply: one layer checks both.
   const mgmtAddons = konvoy.addons.get(m.name)!;
   b.add(addonsLayer('mgmt-core-addons', m.name, { ...mgmtAddons, checks: [...mgmtAddons.checks, ...mgmtAddons.workloads] }, t.managementScope,
-    t.management, 'mgmt-capi-providers'), 'spec.management.name');
+    t.management, ['mgmt-capi-providers']), 'spec.management.name');
   const mgmtLast = addKubernetesLayers(b, m, moves.get(m.name), release, {
     prefix: 'mgmt', scope: t.managementScope, target: t.management, after: 'mgmt-core-addons', nameField: 'spec.management.name',
   });
@@ -52,7 +53,20 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
       const coreAddons = `cluster-${c.name}-core-addons`;
       const nameField = child(c.fieldPath, 'name');
       const addons = konvoy.addons.get(c.name)!;
-      b.add(addonsLayer(coreAddons, c.name, addons, scope, t.management, previous), nameField);
+      // The cluster's premise, proven from the start (a fleet file that lies stops this cluster, not the others) and before its first change.
+      const preflight = `cluster-${c.name}-preflight`;
+      b.add({
+        name: preflight,
+        kind: 'preflight',
+        scope,
+        target: t.management,
+        content: EMPTY_CONTENT,
+        checks: premiseChecks(c, moves.get(c.name), input.current ?? release),
+        changes: [],
+        summary: `prove that ${c.name} runs Kubernetes ${c.kubernetesVersion} (or already the target), as the plan assumes`,
+        after: ['mgmt-preflight'],
+      }, nameField);
+      b.add(addonsLayer(coreAddons, c.name, addons, scope, t.management, [previous, preflight]), nameField);
       let addonsDone = coreAddons;
       if (addons.workloads.length > 0) {
         // A ClusterResourceSet's content is applied on the cluster: its workloads are checked there, through its kubeconfig.
@@ -90,7 +104,9 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
 }
 
 /** The core addons layer of a Konvoy cluster: its HelmChartProxies and ClusterResourceSets, on the management cluster. */
-function addonsLayer(name: string, cluster: string, addons: ClusterAddons, scope: LayerScope, target: LayerTarget, after: string): Draft {
+function addonsLayer(
+  name: string, cluster: string, addons: ClusterAddons, scope: LayerScope, target: LayerTarget, after: readonly string[],
+): Draft {
   const n = addons.helmChartProxies.length + addons.clusterResourceSets.length;
   return {
     name,
@@ -101,6 +117,6 @@ function addonsLayer(name: string, cluster: string, addons: ClusterAddons, scope
     checks: addons.checks,
     changes: addons.changes,
     summary: `${count(n, 'core addon')} of ${cluster}`,
-    after: [after],
+    after,
   };
 }

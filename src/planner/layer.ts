@@ -70,6 +70,11 @@ export type Expectation =
   | { readonly type: 'topology'; readonly version: string }
   /** A cluster-api-operator provider installed at the version. */
   | { readonly type: 'provider'; readonly version: string }
+  /**
+   * The premise of a cluster's Kubernetes layers: a KubeadmControlPlane, MachineDeployment or
+   * ClusterClass Cluster at one of the versions (the fleet file's current one, or already the target).
+   */
+  | { readonly type: 'premise'; readonly versions: readonly string[] }
   /** A cluster-api-operator provider installed at one of the versions (the premise of an upgrade through the operator). */
   | { readonly type: 'provider-installed'; readonly versions: readonly string[] }
   /** A Deployment, DaemonSet or StatefulSet rolled out at the images. */

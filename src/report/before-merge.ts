@@ -28,7 +28,7 @@ export function beforeMerge(plan: Plan, gates: GatePlan): string[] {
       + 'it also moves the management cluster\'s platform apps, to the versions mgmt-platform-apps writes.');
   }
   steps.push(...plan.manualSteps);
-  const templates = plan.layers.find((l) => l.kind === 'preflight')?.checks.filter((c) => c.kind.endsWith('MachineTemplate')) ?? [];
+  const templates = plan.layers.find((l) => l.name === 'mgmt-preflight')?.checks.filter((c) => c.kind.endsWith('MachineTemplate')) ?? [];
   if (templates.length > 0) {
     steps.push(`Create the new machine templates on ${f.management.name}: ${templates.map((t) => `${t.kind} ${t.namespace}/${t.name}`).join(', ')}; `
       + 'mgmt-preflight waits until they exist.');

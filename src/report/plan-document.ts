@@ -23,6 +23,8 @@ export interface PlanCheck {
   readonly strength: CheckStrength;
   /** The layer applies the object (else it only watches it). */
   readonly applied: boolean;
+  /** The check proves the plan's premise (the versions the fleet file says a cluster runs). */
+  readonly premise: boolean;
 }
 
 export interface PlanLayer {
@@ -86,11 +88,13 @@ export function planDocument(plan: Plan, gates: GatePlan): PlanDocument {
           expects: describeCheck(c),
           strength: strength === 'cel' || strength === 'job' ? 'exact' as const : strength,
           applied: c.applied,
+          premise: c.expect.type === 'premise',
         };
       }),
       ...(job
         ? [{
-          object: `Job ${job.namespace}/${job.jobName}`, expects: 'completes (checks the exact conditions above)', strength: 'kstatus' as const, applied: true,
+          object: `Job ${job.namespace}/${job.jobName}`, expects: 'completes (checks the exact conditions above)', strength: 'kstatus' as const,
+          applied: true, premise: false,
         }]
         : []),
     ];

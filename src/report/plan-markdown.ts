@@ -12,7 +12,12 @@ function plural(n: number, word: string): string {
 }
 
 function gateOf(l: PlanLayer): string {
-  return l.readyOnly ? `${GATE[l.gate]}, **ready-only** for some checks` : GATE[l.gate];
+  const weak = l.checks.filter((c) => c.strength === 'ready-only');
+  return [
+    GATE[l.gate],
+    ...(weak.some((c) => !c.premise) ? ['**ready-only** for some checks'] : []),
+    ...(weak.some((c) => c.premise) ? ['**premise not checked**'] : []),
+  ].join(', ');
 }
 
 function layerSection(l: PlanLayer): string[] {
@@ -27,7 +32,8 @@ function layerSection(l: PlanLayer): string[] {
   if (l.checks.length > 0) {
     out.push('', 'Ready when:');
     for (const c of l.checks) {
-      out.push(`- ${c.object} ${c.expects}${c.strength === 'ready-only' ? ' — **ready-only, not version-checked**' : ''}`);
+      const weak = c.premise ? ' — **premise not checked**: only readiness' : ' — **ready-only, not version-checked**';
+      out.push(`- ${c.object} ${c.expects}${c.strength === 'ready-only' ? weak : ''}`);
     }
   }
   out.push('');

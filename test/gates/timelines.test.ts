@@ -59,6 +59,11 @@ function varsOf(out: Output): Record<string, string> {
   if (binding) vars.hash = binding.expect.sets[0].hash;
   const app = checks.find((c) => c.kind === 'ClusterApp' && c.name.startsWith('traefik-'));
   if (app) vars.clusterapp = app.name;
+  const premiseOf = find('premise', (c) => c.namespace === 'default' && c.name.startsWith('prod-east'));
+  if (premiseOf) {
+    vars.from = premiseOf.expect.versions[0];
+    vars.to = premiseOf.expect.versions[premiseOf.expect.versions.length - 1];
+  }
   const premise = find('provider-installed', (c) => c.name === 'azure');
   if (premise) {
     vars.current = premise.expect.versions[0];
@@ -139,11 +144,14 @@ interface Case {
 }
 
 const CASES: readonly Case[] = [
-  { file: 'kcp-v1beta1.yaml', variants: ['classic'] },
-  { file: 'kcp-v1alpha4.yaml', variants: ['classic'] },
-  { file: 'machinedeployment-v1beta1.yaml', variants: ['classic'] },
-  { file: 'machinedeployment-v1alpha4.yaml', variants: ['classic'] },
-  { file: 'topology-cluster-v1beta1.yaml', variants: ['topology'] },
+  { file: 'kcp-v1beta1.yaml', variants: ['classic'], types: ['control-plane'] },
+  { file: 'kcp-v1alpha4.yaml', variants: ['classic'], types: ['control-plane'] },
+  { file: 'machinedeployment-v1beta1.yaml', variants: ['classic'], types: ['machine-deployment'] },
+  { file: 'machinedeployment-v1alpha4.yaml', variants: ['classic'], types: ['machine-deployment'] },
+  { file: 'topology-cluster-v1beta1.yaml', variants: ['topology'], types: ['topology', 'control-plane', 'machine-deployment'] },
+  { file: 'premise-kubeadmcontrolplane.yaml', variants: ['classic'], types: ['premise'] },
+  { file: 'premise-machinedeployment.yaml', variants: ['classic'], types: ['premise'] },
+  { file: 'premise-topology-cluster.yaml', variants: ['topology'], types: ['premise'] },
   { file: 'deployment-rollout.yaml', variants: ['classic', 'operator'] },
   { file: 'provider-v1alpha2.yaml', variants: ['operator'], types: ['provider', 'rollout'] },
   { file: 'provider-v1alpha2-azure.yaml', variants: ['operator'], modes: ['kommander'], types: ['provider', 'rollout'] },
@@ -233,12 +241,12 @@ describe('ClusterResourceSets of ApplyOnce releases (DKP 2.1 targets)', () => {
 
 describe('checks CEL cannot make exact, without a gate image', () => {
   test.each([
-    ['topology', 'topology-cluster-v1beta1.yaml', 'Cluster'],
-    ['hcp', 'helmchartproxy.yaml', 'HelmChartProxy'],
-  ] as const)('%s: marked ready-only in PLAN.md, because its CEL passes before the upgrade finished', (variant, file, kind) => {
+    ['topology', 'topology-cluster-v1beta1.yaml', 'Cluster', 'topology'],
+    ['hcp', 'helmchartproxy.yaml', 'HelmChartProxy', 'helm-chart-proxy'],
+  ] as const)('%s: marked ready-only in PLAN.md, because its CEL passes before the upgrade finished', (variant, file, kind, type) => {
     const out = synth('hub', variant, null);
     const t = load(file, varsOf(out));
-    const subjects = subjectsOf(out, t).filter((s) => s.check.kind === kind);
+    const subjects = subjectsOf(out, t, [type]).filter((s) => s.check.kind === kind);
     expect(subjects.map((s) => s.strength)).toEqual(['ready-only']);
     const layer = out.result.document.layers.find((l) => l.name === subjects[0].layer)!;
     expect(layer.readyOnly).toBe(true);
@@ -247,5 +255,32 @@ describe('checks CEL cannot make exact, without a gate image', () => {
     const e = kustomizationOf(out, subjects[0].layer).spec.healthCheckExprs.find((x: any) => x.kind === kind);
     const premature = t.steps.filter((s) => s.expect !== 'done' && celStatus(e, s.objects.find((o) => o.kind === kind)) === 'Current');
     expect(premature.length).toBeGreaterThan(0);
+  });
+});
+
+describe('premises without CEL or a gate image', () => {
+  test('are marked "premise not checked" in PLAN.md, never "exact"', () => {
+    const out = synth('kommander', 'classic', null);
+    const premiseLayers = out.result.document.layers.filter((l) => l.checks.some((c) => c.premise));
+    expect(premiseLayers.map((l) => l.name)).toEqual(['mgmt-preflight', 'cluster-prod-east-preflight']);
+    for (const l of premiseLayers) {
+      expect(l.checks.filter((c) => c.premise).map((c) => c.strength)).toEqual(l.checks.filter((c) => c.premise).map(() => 'ready-only'));
+    }
+    const md = out.result.files.find((f) => f.path === 'PLAN.md')!.content;
+    expect(md).toContain('Premise not checked for mgmt, prod-east');
+    expect(md).toMatch(/KubeadmControlPlane default\/prod-east-control-plane at v1\.21\.6 or v\d+\.\d+\.\d+, as the plan assumes .* — \*\*premise not checked\*\*/);
+  });
+
+  test('the Job gate names the object, the version found and the versions expected', async () => {
+    const out = synth('kommander', 'classic');
+    const t = load('premise-kubeadmcontrolplane.yaml', varsOf(out));
+    const subjects = subjectsOf(out, t, ['premise']);
+    expect(subjects.map((s) => s.strength)).toEqual(['job']);
+    const step = t.steps.find((s) => s.name.startsWith('failed: upgraded by hand'))!;
+    const r = await runGate(scriptFor(out, subjects[0].layer, subjects), kindsOf(step.objects), step.objects);
+    const e = subjects[0].check.expect;
+    const [from, to] = e.type === 'premise' ? e.versions : [];
+    expect(r.result).toBe('failed');
+    expect(r.output).toContain(`KubeadmControlPlane default/prod-east-control-plane: failed: spec.version is v1.23.9, the plan expects ${from} or ${to}`);
   });
 });
