@@ -2,14 +2,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as semver from 'semver';
 import { ReleaseCatalog, ReleaseSource } from './catalog';
+import { overlayRelease } from './overlay';
 import {
   AppType, CapiProviders, CatalogAppVersion, CoreAddon, HelmReleaseFact, PlatformApp, ProviderComponents, Release, ReleaseNote, ReplacedApp, RetiredApp,
+  UserReleaseFile,
 } from './release';
 import { INFRASTRUCTURE_PROVIDERS } from '../fleet/fleet';
 import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../input/formats';
 import { FleetError, located, Problem, Problems, show } from '../input/problems';
 import { boolean, INVALID, list, object, oneOf, optional, record, required, string, typedObject, Validator } from '../input/schema';
-import { MAX_INPUT_BYTES, parseYaml } from '../input/yaml-source';
+import { MAX_INPUT_BYTES, ParsedYaml, parseYaml } from '../input/yaml-source';
 
 /** The folder that holds package.json: release files and docs are read from there. */
 export const PACKAGE_ROOT = packageRoot();
@@ -54,7 +56,7 @@ const helmChartUrl = string({
   check: (v) => (/^(https|oci):\/\/[^\s]+$/.test(v) ? undefined : `${show(v)} is not an https:// or oci:// URL`),
 });
 
-const releaseSchema = typedObject<Omit<Release, 'source'> & { apiVersion: string; kind: string }>({
+const releaseSchema = typedObject<Omit<Release, 'source' | 'userFile'> & { apiVersion: string; kind: string }>({
   apiVersion: required(string({ check: (v) => (v === 'dkp-fleet/v1alpha1' ? undefined : `${show(v)} is not supported; use dkp-fleet/v1alpha1`) })),
   kind: required(string({ check: (v) => (v === 'Release' ? undefined : `${show(v)} is not supported; use Release`) })),
   version: required(releaseVersion()),
@@ -134,6 +136,12 @@ function checkRelease(r: Release, problems: Problems): void {
  * @returns the release, or `undefined` when problems were recorded
  */
 export function loadReleaseFile(file: string, problems: Problem[]): Release | undefined {
+  const parsed = readReleaseFile(file, problems);
+  return parsed === undefined ? undefined : validateRelease(parsed.value, file, parsed.locate, displayPath(file), problems);
+}
+
+/** Reads and parses a release file; problems go to `problems`. */
+function readReleaseFile(file: string, problems: Problem[]): ParsedYaml | undefined {
   const p = new Problems(file);
   let text: string;
   try {
@@ -147,14 +155,19 @@ export function loadReleaseFile(file: string, problems: Problem[]): Release | un
     return undefined;
   }
   const parsed = parseYaml(text, p);
-  if (parsed === undefined) {
-    problems.push(...p.all);
-    return undefined;
-  }
-  const r = releaseSchema(parsed.value, '', p);
+  problems.push(...p.all);
+  return parsed;
+}
+
+/** Validates a whole release document read from `file`. */
+function validateRelease(
+  value: unknown, file: string, locate: ParsedYaml['locate'], source: string, problems: Problem[], userFile?: UserReleaseFile,
+): Release | undefined {
+  const p = new Problems(file);
+  const r = releaseSchema(value, '', p);
   if (r !== INVALID) {
     const { apiVersion: _a, kind: _k, ...rest } = r;
-    const release: Release = { ...rest, source: displayPath(file) };
+    const release: Release = { ...rest, source, ...(userFile ? { userFile } : {}) };
     checkRelease(release, p);
     const expected = path.basename(file, path.extname(file));
     if (expected !== release.version) {
@@ -164,8 +177,47 @@ export function loadReleaseFile(file: string, problems: Problem[]): Release | un
       return release;
     }
   }
-  problems.push(...located(p.all, parsed.locate));
+  problems.push(...located(p.all, locate));
   return undefined;
+}
+
+/**
+ * A user's release file: laid over the built-in release of its version when there is one (maps
+ * merge key by key, lists and scalars replace; apiVersion and kind may be left out), else a whole
+ * release of its own.
+ */
+function loadUserReleaseFile(file: string, builtInDir: string, builtIns: ReadonlySet<string>, problems: Problem[]): Release | undefined {
+  const parsed = readReleaseFile(file, problems);
+  if (parsed === undefined) return undefined;
+  const value = parsed.value as Record<string, unknown>;
+  const version = typeof value === 'object' && value !== null && !Array.isArray(value) ? value.version : undefined;
+  if (typeof version !== 'string' || !builtIns.has(version)) {
+    const found: Problem[] = [];
+    const r = validateRelease(parsed.value, file, parsed.locate, displayPath(file), found, { file: displayPath(file), overlay: false, facts: [] });
+    if (typeof version === 'string' && found.some((x) => x.message.startsWith('required field is missing'))) {
+      const nearest = [...builtIns].filter((v) => semver.valid(v) && semver.valid(version) && semver.lt(v, version)).sort(semver.compare).pop();
+      found.unshift({
+        file, path: 'version', line: parsed.locate('version'),
+        message: `${show(version)} is not a built-in release, so this file must hold the whole release`
+          + `${nearest ? ` (start from src/catalog/releases/${nearest}.yaml)` : ''}; `
+          + 'a file of a built-in version only needs the facts it adds',
+      });
+    }
+    problems.push(...found);
+    return r;
+  }
+  const baseFile = path.join(builtInDir, `${version}.yaml`);
+  const base = readReleaseFile(baseFile, problems);
+  if (base === undefined) return undefined;
+  const p = new Problems(file);
+  const { merged, facts } = overlayRelease(base.value as Record<string, unknown>, value, p);
+  if (p.count > 0) {
+    problems.push(...located(p.all, parsed.locate));
+    return undefined;
+  }
+  const header = Object.fromEntries(['apiVersion', 'kind', 'version'].filter((k) => k in value).map((k) => [k, value[k]]));
+  return validateRelease({ ...merged, ...header }, file, parsed.locate, `${displayPath(baseFile)} with ${displayPath(file)}`, problems,
+    { file: displayPath(file), overlay: true, facts });
 }
 
 /**
@@ -183,8 +235,9 @@ function releaseFiles(dir: string): string[] {
 }
 
 /**
- * Loads the built-in catalog and, when given, a folder of user release files. A user file
- * replaces the built-in release of the same version (to add facts the built-in one lacks).
+ * Loads the built-in catalog and, when given, a folder of user release files. A user file of a
+ * built-in version is laid over it (to add the facts it lacks or correct one); a file of another
+ * version is a whole release.
  *
  * @param userDir the fleet's `spec.catalog` folder
  * @throws FleetError naming every problem of every file
@@ -214,8 +267,9 @@ export function loadCatalog(userDir?: string, builtInDir: string = BUILT_IN_RELE
         message: `${show(userDir)} is not a readable folder of release files (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
       });
     }
+    const builtIns = new Set(releases.keys());
     for (const file of files) {
-      const r = loadReleaseFile(file, problems);
+      const r = loadUserReleaseFile(file, builtInDir, builtIns, problems);
       if (r) releases.set(r.version, r);
     }
   }

@@ -39,6 +39,26 @@ export interface Release {
   readonly notes?: readonly ReleaseNote[];
   /** Where the facts came from: the release file, for messages. */
   readonly source: string;
+  /** The user's file the release came from, whole or laid over the built-in one. @default - built in */
+  readonly userFile?: UserReleaseFile;
+}
+
+/** A release file from the fleet's `spec.catalog` folder. */
+export interface UserReleaseFile {
+  readonly file: string;
+  /** Laid over the built-in release of its version (else the whole release). */
+  readonly overlay: boolean;
+  /** What an overlay supplied, field by field. */
+  readonly facts: readonly UserFact[];
+}
+
+/** One fact a user's release file supplied: a field of the release and its value. */
+export interface UserFact {
+  /** Field path in the release: `capiProviders.infrastructure.aws.version`. */
+  readonly path: string;
+  readonly value: string;
+  /** The built-in value it replaced. @default - none: a fact the built-in release lacked */
+  readonly replaced?: string;
 }
 
 export interface KubernetesSupport {

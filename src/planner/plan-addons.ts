@@ -120,7 +120,8 @@ export function planClusterAddons(
     if (addons === undefined) {
       problems.add(child(c.fieldPath, 'provider'), `release ${release.version} does not record the core addons of ${c.provider} clusters `
         + `(unknown in ${release.source}); `
-        + 'add coreAddons to a release file in the folder named by spec.catalog, or set spec.konvoy.addons.delivery: clusterResourceSet '
+        + `add coreAddons.${c.provider} to ${release.version}.yaml in the folder named by spec.catalog (an overlay: version and the fields it adds), `
+        + 'or set spec.konvoy.addons.delivery: clusterResourceSet '
         + 'and supply the addon manifests');
       return { helmChartProxies, clusterResourceSets: [], changes, checks: [], workloads: [], unchecked };
     }

@@ -24,8 +24,19 @@ function applies(n: ReleaseNote, fleet: Fleet, current: Release | undefined): bo
   return w?.konvoy === undefined || w.konvoy === fleet.konvoy.enabled;
 }
 
+/** Where the facts of the releases in use came from, when a user's file supplied them. */
+function userFactNotes(releases: readonly (Release | undefined)[]): string[] {
+  return releases.flatMap((r) => {
+    const u = r?.userFile;
+    if (r === undefined || u === undefined) return [];
+    if (!u.overlay) return [`DKP ${r.version}: every fact comes from ${u.file} (no built-in release of that version); review it as you would code.`];
+    const facts = u.facts.map((f) => `${f.path} = ${f.value}${f.replaced !== undefined ? ` (replaces the built-in ${f.replaced})` : ''}`);
+    return [`DKP ${r.version}: facts from ${u.file}, laid over the built-in release: ${facts.join('; ')}.`];
+  });
+}
+
 export function planNotes(fleet: Fleet, release: Release, current: Release | undefined, layers: readonly Layer[], konvoy?: KonvoyPlan): string[] {
-  const notes: string[] = [];
+  const notes: string[] = userFactNotes(current === undefined ? [release] : [current, release]);
   const clusters = [fleet.management, ...managedClusters(fleet)];
   const releaseNotes = (release.notes ?? []).filter((n) => applies(n, fleet, current));
   notes.push(...releaseNotes.filter((n) => n.when?.helmChartProxyProviders === undefined).map((n) => n.text));

@@ -55,7 +55,7 @@ function componentsFetch(e: Entry, p: ProviderComponents, fleet: Fleet, release:
   if (p.url !== undefined) return { url: p.url };
   problems.add(e.at, `release ${release.version} records no components URL for the ${e.type} provider ${p.name} ${p.version} (unknown: no public release `
     + 'assets are known for it); set spec.konvoy.providerComponents: configMaps and create its ConfigMap from your DKP bundle (README, '
-    + '"Provider components"), or add capiProviders url to a release file in the folder named by spec.catalog');
+    + `"Provider components"), or add its url under capiProviders to ${release.version}.yaml in the folder named by spec.catalog (an overlay)`);
   return undefined;
 }
 
@@ -71,7 +71,8 @@ export function planProviders(fleet: Fleet, release: Release, current: Release |
   const all = entries(fleet, release, current);
   const missing = (labels: string[], what = 'version') => `release ${release.version} does not record the ${what}${labels.length > 1 ? 's' : ''} of the `
     + `${labels.join(', ').replace(/, ([^,]*)$/, ' and $1')} (unknown in ${release.source}); add ${labels.length > 1 ? 'them' : 'it'} under capiProviders `
-    + 'in a release file in the folder named by spec.catalog (read them with `kubectl get deployments -A -l clusterctl.cluster.x-k8s.io` or from '
+    + `in ${release.version}.yaml in the folder named by spec.catalog, an overlay of version and the fields it adds `
+    + '(read them with `kubectl get deployments -A -l clusterctl.cluster.x-k8s.io` or from '
     + 'your DKP bundle), or set spec.konvoy.enabled: false to upgrade Kommander and the apps only';
   for (const [at, group] of groupBy(all.filter((e) => e.facts === undefined), (e) => e.at)) {
     problems.add(at, missing(group.map((e) => e.label)));

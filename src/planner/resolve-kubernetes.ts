@@ -50,7 +50,8 @@ export function resolveKubernetes(fleet: Fleet, release: Release, catalog: Relea
 
   if (k8s === undefined) {
     problems.add('spec.release', `release ${release.version} does not record its supported Kubernetes versions (unknown in ${release.source}); `
-      + 'add kubernetes.supported (and kubernetes.default) to a release file in the folder named by spec.catalog');
+      + `add kubernetes.supported (and kubernetes.default) to ${release.version}.yaml in the folder named by spec.catalog `
+      + '(an overlay: version and the fields it adds)');
     return moves;
   }
 

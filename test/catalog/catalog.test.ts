@@ -92,11 +92,14 @@ describe('user release files (spec.catalog)', () => {
     return dir;
   };
 
-  test('replace a built-in release to add a missing fact', () => {
+  test('a whole copy of a built-in release is laid over it: the same release, with the fact it adds', () => {
     const dir = copy('2.4.0', '2.4.0', (s) => s.replace('kind: Release\n', 'kind: Release\nkubernetes: {supported: ">=1.22.0 <1.25.0", default: "1.24.6"}\n'));
     const c = loadCatalog(dir);
     expect(c.get('2.4.0')!.kubernetes).toEqual({ supported: '>=1.22.0 <1.25.0', default: '1.24.6' });
-    expect(c.get('2.4.0')!.source).toBe(path.join(dir, '2.4.0.yaml'));
+    expect(c.get('2.4.0')!.source).toBe(`src/catalog/releases/2.4.0.yaml with ${path.join(dir, '2.4.0.yaml')}`);
+    const { kubernetes: _k, source: _s, userFile: _u, ...rest } = c.get('2.4.0')!;
+    const { kubernetes: _bk, source: _bs, ...builtIn } = loadCatalog().get('2.4.0')!;
+    expect(rest).toEqual(builtIn);
   });
 
   test('add a release the built-in catalog lacks', () => {

@@ -31,7 +31,8 @@ function presentIn(field: string, list: string): string {
   return `${has.join(' && ')} && ${field} in ${list}`;
 }
 
-const SHELL = `# check_premise <namespace> <resource> <name> <jsonpath: generation|observed|declared|running|end> <declared field> <running field or -> <version>...
+const SHELL = `# check_premise <namespace> <resource> <name> <jsonpath: generation|observed|declared|running|end>
+#   <declared field> <running field or -> <version>...
 check_premise() {
   pm_out=$(kubectl get "$2" "$3" -n "$1" -o "jsonpath=$4" 2>&1) || { echo "waiting: $pm_out"; return; }
   IFS='|' read -r gen og declared running _ <<PM
