@@ -50,14 +50,35 @@ function listFiles(dir: string): string[] {
   return out;
 }
 
+/** The fleet an existing output was written for: the instance label of its layer Kustomizations. */
+export function fleetOfOutput(existingDir: string): string | undefined {
+  const dir = path.join(existingDir, 'fleet');
+  if (!fs.existsSync(dir)) return undefined;
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.yaml') && x !== 'kustomization.yaml').sort()) {
+    const m = /^ {4}app\.kubernetes\.io\/instance: "?([^"\n]+)"?$/m.exec(fs.readFileSync(path.join(dir, f), 'utf8'));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
 /**
- * The guard for the worst pull request: refuses output that drops a Cluster API object the
+ * The guard for the worst pull request: refuses to write over another fleet's output (its
+ * instance label), and refuses output that drops a Cluster API object the
  * existing output (the committed dist/) has, unless the fleet says so: the managed cluster is
  * marked `removed: true`, the node pool is, or the object is listed in
  * `spec.acknowledgeRemovals`. Prune protection keeps a dropped object in the cluster, but
  * nobody manages it anymore; that must be a decision, not an accident.
  */
 export function checkRemovals(fleet: Fleet, existingDir: string, nextPaths: readonly string[]): Problem[] {
+  const owner = fleetOfOutput(existingDir);
+  if (owner !== undefined && owner !== fleet.name) {
+    const dir = path.basename(existingDir);
+    return [{
+      path: 'metadata.name',
+      message: `${dir}/ holds the output of fleet ${JSON.stringify(owner)}, not ${JSON.stringify(fleet.name)}: write this fleet to a folder of its own `
+        + `with FLEET_OUT=<folder> (or --out <folder>); ${dir}/ was left as it is. If you renamed the fleet, delete ${dir}/ and synthesize again`,
+    }];
+  }
   const before = capiObjects(listFiles(existingDir));
   if (before.size === 0) return [];
   const after = capiObjects(nextPaths);
