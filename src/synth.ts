@@ -8,6 +8,7 @@ import { FleetError, located, Problem } from './input/problems';
 import { byPath, folderFiles, OutputFile } from './output/dist-files';
 import { FastYaml } from './output/fast-yaml';
 import { checkRemovals } from './output/removal-guard';
+import { withoutKeyMaterial } from './output/secret-scan';
 import { writeAtomically } from './output/write-atomically';
 import { planFleet, Plan } from './planner/plan-fleet';
 import { NO_PROGRESS, Progress } from './progress';
@@ -79,12 +80,16 @@ export function planSynthesis(options: SynthOptions): Planned {
  * The files of dist/, folder by folder as they are rendered (each folder's objects, then its
  * kustomization.yaml), and PLAN.md last. Only one folder is in memory at a time.
  */
-export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS): Generator<OutputFile> {
-  const yaml = new FastYaml();
-  for (const folder of renderFolders(planned.plan, planned.gates, progress)) {
-    yield* folderFiles(folder, yaml);
-  }
-  yield { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) };
+export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS, outdir = 'dist'): Generator<OutputFile> {
+  const rendered = function* (): Generator<OutputFile> {
+    const yaml = new FastYaml();
+    for (const folder of renderFolders(planned.plan, planned.gates, progress)) {
+      yield* folderFiles(folder, yaml);
+    }
+    yield { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) };
+  };
+  // a file holding key material is never written: the synthesis is refused once every file was seen
+  yield* withoutKeyMaterial(rendered(), outdir);
 }
 
 /**
@@ -97,7 +102,8 @@ export function synthesize(options: SynthOptions): SynthResult {
   const planned = planSynthesis(options);
   const folders = [...renderFolders(planned.plan, planned.gates, options.progress)];
   const yaml = new FastYaml();
-  const files = [...folders.flatMap((f) => folderFiles(f, yaml)), { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }].sort(byPath);
+  const rendered = [...folders.flatMap((f) => folderFiles(f, yaml)), { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }];
+  const files = [...withoutKeyMaterial(rendered, 'dist')].sort(byPath);
   return { ...planned, folders, files };
 }
 
@@ -110,7 +116,7 @@ export function synthesize(options: SynthOptions): SynthResult {
  */
 export function synthToDist(options: SynthOptions & { readonly outdir: string }): SynthSummary {
   const planned = planSynthesis(options);
-  const fileCount = writeAtomically(path.resolve(options.outdir), outputFiles(planned, options.progress),
+  const fileCount = writeAtomically(path.resolve(options.outdir), outputFiles(planned, options.progress, options.outdir),
     (paths) => guardRemovals(planned, options.outdir, paths));
   return { ...planned, fileCount };
 }

@@ -21,6 +21,13 @@ function machineTemplateChecks(input: BuildInput): HealthCheck[] {
   }));
 }
 
+/** The Secrets the user creates for ClusterResourceSets (their content is never in dist/): they must exist before any layer starts. */
+function resourceSetSecretChecks(input: BuildInput): HealthCheck[] {
+  return [...(input.konvoy?.addons.values() ?? [])].flatMap((a) => a.clusterResourceSets)
+    .flatMap((s) => (s.secret ? [s.secret] : []))
+    .map((s): HealthCheck => ({ apiVersion: 'v1', kind: 'Secret', name: s.name, namespace: s.namespace, expect: { type: 'exists' }, applied: false }));
+}
+
 /**
  * Adds the layers that come before any Konvoy layer (DESIGN §1, 0-4): preflight, Kommander,
  * the management cluster's apps, and each workspace's apps with their per-cluster checks.
@@ -53,6 +60,7 @@ export function addAppLayers(b: LayerBuilder, input: BuildInput, t: Targets): st
       })),
       ...backupCheck,
       ...machineTemplateChecks(input),
+      ...resourceSetSecretChecks(input),
       ...(input.konvoy?.providers.premises ?? []),
       ...(fleet.konvoy.enabled ? premiseChecks(m, input.moves.get(m.name), current ?? release) : []),
     ],

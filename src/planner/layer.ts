@@ -185,8 +185,21 @@ export interface ClusterResourceSetSpec {
   readonly namespace: string;
   readonly cluster: string;
   readonly strategy: string;
-  /** ConfigMap data: one key per manifest file. */
+  /** ConfigMap data: one key per manifest file, Secrets taken out. Empty: no ConfigMap (the addon is Secrets only). */
   readonly data: Readonly<Record<string, string>>;
+  /**
+   * The Secret the set also applies, which the user creates on the management cluster from the
+   * addon's Secret manifests (never written to dist/). @default - none: the manifests hold no Secret
+   */
+  readonly secret?: ResourceSetSecret;
+}
+
+/** A Secret of type `addons.cluster.x-k8s.io/resource-set` that a ClusterResourceSet applies: one key per manifest file. */
+export interface ResourceSetSecret {
+  readonly name: string;
+  readonly namespace: string;
+  /** The manifest files its Secrets came from (the addon folder's file names), with the Secrets of each. */
+  readonly files: readonly { readonly file: string; readonly secrets: readonly string[] }[];
 }
 
 /** What a layer renders. Every list may be empty. */

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import * as YAML from 'yaml';
+import { splitSecrets } from './addon-secrets';
 import { AppliedSet, Change, ClusterResourceSetSpec, ContainerImage, HealthCheck, HelmChartProxySpec } from './layer';
 import { CLUSTER_RESOURCE_SET_API_VERSION, HELM_CHART_PROXY_API_VERSION } from '../catalog/api-versions';
 import { CoreAddon, Release } from '../catalog/release';
@@ -157,12 +158,15 @@ export function planClusterAddons(
     }
   }
 
-  const clusterResourceSets: ClusterResourceSetSpec[] = sets.map(({ addon, files }) => ({
+  const split = sets.map((s) => ({ ...s, ...splitSecrets(s.files) }));
+  const clusterResourceSets: ClusterResourceSetSpec[] = split.map(({ addon, files, secrets }) => ({
     name: `${addon}-${c.name}`, namespace: c.namespace, cluster: c.name, strategy: release.clusterResourceSetStrategy, data: Object.fromEntries(files),
+    ...(secrets.length > 0 ? { secret: { name: `${addon}-${c.name}-secret`, namespace: c.namespace, files: secrets } } : {}),
   }));
-  const applied: AppliedSet[] = clusterResourceSets.map((s) => ({ clusterResourceSet: s.name, configMap: s.name, hash: configMapHash(s.data) }));
+  const applied: AppliedSet[] = clusterResourceSets.filter((s) => Object.keys(s.data).length > 0)
+    .map((s) => ({ clusterResourceSet: s.name, configMap: s.name, hash: configMapHash(s.data) }));
   const workloads: HealthCheck[] = [];
-  for (const { addon, files } of sets) {
+  for (const { addon, files } of split) {
     const found = workloadsOf(files);
     if (found.length === 0) unchecked.push(`${addon} (its manifests hold no Deployment, DaemonSet or StatefulSet to check on the cluster)`);
     workloads.push(...found);

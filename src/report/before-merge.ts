@@ -33,6 +33,13 @@ export function beforeMerge(plan: Plan, gates: GatePlan): string[] {
     steps.push(`Create the new machine templates on ${f.management.name}: ${templates.map((t) => `${t.kind} ${t.namespace}/${t.name}`).join(', ')}; `
       + 'mgmt-preflight waits until they exist.');
   }
+  const secrets = plan.layers.flatMap((l) => l.content.clusterResourceSets).flatMap((s) => (s.secret ? [s.secret] : []));
+  for (const s of secrets) {
+    const from = s.files.map((x) => `--from-file=${x.file}=<a file holding only the Secret documents of ${x.file}: ${x.secrets.join(', ')}>`).join(' ');
+    steps.push(`Create the Secret ${s.namespace}/${s.name} on ${f.management.name} from the addon's Secret manifests, which dist/ does not hold: `
+      + `\`kubectl create secret generic ${s.name} -n ${s.namespace} --type=addons.cluster.x-k8s.io/resource-set ${from}\`; `
+      + 'its ClusterResourceSet applies it to the cluster, and mgmt-preflight waits until it exists.');
+  }
   const providersLayer = plan.layers.find((l) => l.kind === 'capi-providers');
   if (providersLayer !== undefined && f.konvoy.providers === 'dkpCli') {
     steps.push(`When mgmt-capi-providers starts waiting (every app layer is Ready: \`flux get kustomizations -n ${f.flux.namespace}\`), run `

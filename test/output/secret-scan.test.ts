@@ -1,0 +1,49 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { keyMaterialIn, withoutKeyMaterial } from '../../src/output/secret-scan';
+import { synthesize } from '../../src/synth';
+import { ROOT } from '../helpers';
+
+/** Test data: key-shaped strings made up for these tests (not keys of anything). */
+const PEM = ['-----BEGIN', 'RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAtestonly\n-----END RSA PRIVATE KEY-----'].join(' ');
+const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.c2lnbmF0dXJlLXRlc3Qtb25seQ';
+
+const file = (content: string) => ({ path: 'cluster-a-core-addons/configmap.default.x.yaml', content });
+const found = (content: string) => keyMaterialIn(file(content), 'dist').map((p) => p.message.replace(/:.*/, ''));
+
+describe('the key material scan', () => {
+  test.each([
+    ['a PEM private key inside ConfigMap data', `data:\n  ca.yaml: |\n    key: |\n      ${PEM.replace(/\n/g, '\n      ')}\n`, 'would hold a PEM private key'],
+    ['a kubeconfig client key', 'users:\n- name: admin\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==\n',
+      'would hold a kubeconfig client key (client-key-data)'],
+    ['a kubeconfig token', 'apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: abcdef0123456789abcdef\n',
+      'would hold a kubeconfig token'],
+    ['a signed JWT anywhere', `value: ${JWT}\n`, 'would hold a bearer token (a signed JWT)'],
+    ['a Secret manifest with data, embedded in a ConfigMap', 'data:\n  s.yaml: |\n    apiVersion: v1\n    kind: Secret\n    metadata: {name: s}\n'
+      + '    stringData:\n      password: hunter2\n', 'would hold a Secret manifest with data'],
+  ])('fails if the output would hold %s', (_name, content, message) => {
+    expect(found(content)).toEqual([message]);
+  });
+
+  test('leaves alone what only names secrets: a Secret reference, an empty Secret, a kubeconfig without credentials', () => {
+    expect(found('resources:\n- kind: Secret\n  name: csi-vsphere-config-secret\n')).toEqual([]);
+    expect(found('apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {}\n---\nkind: ConfigMap\ndata:\n  a: b\n')).toEqual([]);
+    expect(found('kubeConfig:\n  secretRef:\n    name: mgmt-kubeconfig\n')).toEqual([]);
+  });
+
+  test('finds nothing in what the examples synthesize (no false alarm on real output)', () => {
+    for (const f of ['fleet.yaml', ...fs.readdirSync(path.join(ROOT, 'examples')).filter((x) => x.endsWith('.yaml')).map((x) => `examples/${x}`)]) {
+      const files = synthesize({ fleetFile: path.join(ROOT, f) }).files;
+      expect([f, files.flatMap((x) => keyMaterialIn(x, 'dist'))]).toEqual([f, []]);
+    }
+  });
+
+  test('withholds a file with key material, passes the others on, then refuses naming the file and its line', () => {
+    const files = [file('a: 1\n'), { path: 'b/secret.yaml', content: `x: 1\n${PEM}\n` }, file('c: 3\n')];
+    const passed: string[] = [];
+    expect(() => {
+      for (const f of withoutKeyMaterial(files, 'out')) passed.push(f.content);
+    }).toThrow(/out\/b\/secret\.yaml:2: \(content\): would hold a PEM private key/);
+    expect(passed).toEqual(['a: 1\n', 'c: 3\n']);
+  });
+});
