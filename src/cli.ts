@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { FleetError, formatProblem } from './input/problems';
+import { runInventory } from './inventory-command';
 import { terminalProgress } from './progress';
 import { renderPlanMarkdown } from './report/plan-markdown';
 import { guardRemovals, outputFiles, planSynthesis, synthToDist } from './synth';
@@ -12,6 +13,8 @@ commands:
   synth          write dist/ from the fleet file, atomically (what \`npx cdk8s synth\` runs)
   plan [--json]  print the plan without writing anything (--json: machine-readable)
   check          exit 1 when the committed dist/ differs from what the fleet file synthesizes
+  inventory      the fleet file from a snapshot of the management cluster, or --compare it with one
+                 (dkp-fleet inventory --help)
 
 options:
   --fleet <file>    the fleet file (default: $FLEET, else fleet.yaml)
@@ -154,6 +157,14 @@ function check(fleetFile: string, outdir: string, io: CliIo): number {
 
 /** Runs one command; returns the exit code. Never throws for bad input. */
 export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number {
+  if (argv[0] === 'inventory') {
+    try {
+      return runInventory(argv.slice(1), io);
+    } catch (e) {
+      io.err(`dkp-fleet: internal error, nothing was written: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   const inv = parse(argv, io.env);
   if (!('command' in inv)) {
     io.err(inv.help ? USAGE : `dkp-fleet: ${inv.message}\n${USAGE}`);
