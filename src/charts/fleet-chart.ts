@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LayerKustomization } from '../constructs/flux/layer-kustomization';
 import { FluxProfile } from '../gates/flux-profile';
 import { HealthGate } from '../gates/health-gate';
+import { kustomizationNamespace } from '../planner/layer-builder';
 import { Plan } from '../planner/plan-fleet';
 
 /** The folder every layer Kustomization lives in; the user's bootstrap Kustomization points at it. */
@@ -27,9 +28,7 @@ export class FleetChart extends Chart {
     const kommander = flux.mode === 'kommander';
     // In kommander mode a layer that reaches a workspace cluster lives next to that cluster's
     // kubeconfig Secret (Flux reads it from the Kustomization's namespace).
-    const namespaceOf = new Map(plan.layers.map((l) => [
-      l.name, kommander && !l.target.management ? l.target.secretNamespace ?? flux.namespace : flux.namespace,
-    ]));
+    const namespaceOf = new Map(plan.layers.map((l) => [l.name, kustomizationNamespace(l.target, plan.fleet)]));
     const labels = { 'app.kubernetes.io/part-of': 'dkp-fleet', 'app.kubernetes.io/instance': plan.fleet.name };
     for (const layer of plan.layers) {
       new LayerKustomization(this, layer.name, {
@@ -40,7 +39,7 @@ export class FleetChart extends Chart {
         profile,
         gate: props.gates.get(layer.name)!,
         labels,
-        remote: !kommander || !layer.target.management,
+        remote: !layer.target.flux && (!kommander || !layer.target.management),
       });
     }
   }

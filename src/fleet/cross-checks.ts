@@ -1,4 +1,5 @@
 import { CatalogAppRef, CustomApp, Fleet, ManagedCluster, ManagementCluster, MANAGEMENT_WORKSPACE_NAMESPACE, PlatformAppRef } from './fleet';
+import { durationMillis } from '../input/formats';
 import { child, Problems, show } from '../input/problems';
 
 /** Checks that span several fields of a fleet: unique names and namespaces, references between entries. */
@@ -66,6 +67,7 @@ export function checkFleet(fleet: Fleet, problems: Problems): void {
       }
     }
   }
+  checkRollout(fleet, problems);
   const m = fleet.management;
   checkAppLists([...(m.platformApps ?? []), ...fleet.kommanderAppDeployments], m.catalogApps, m.customApps, problems);
   checkUnique(m.nodePools, (p) => p.name, (p) => child(p.fieldPath, 'name'), 'node pool name', problems);
@@ -88,6 +90,38 @@ export function checkFleet(fleet: Fleet, problems: Problems): void {
       } else if (other === undefined) {
         firstCluster.set(x.key, x.cluster);
       }
+    }
+  }
+}
+
+/** Holds name waves and managed clusters that exist; wave controls name waves that exist, once, and have a gate image to run. */
+function checkRollout(fleet: Fleet, problems: Problems): void {
+  const r = fleet.rollout;
+  const managed = fleet.workspaces.flatMap((w) => w.clusters).filter((c): c is ManagedCluster => c.type === 'managed');
+  const waves = [...new Set(managed.map((c) => c.wave))].sort((a, b) => a - b);
+  const noKonvoy = fleet.konvoy.enabled ? '' : ' (spec.konvoy.enabled is false: there are no Konvoy layers to hold or soak)';
+  const known = [...waves.map((w) => `wave-${w}`), ...managed.map((c) => `cluster-${c.name}`)];
+  checkUnique(r.hold.map((h, i) => ({ h, i })), (x) => x.h, (x) => `spec.rollout.hold[${x.i}]`, 'hold entry', problems);
+  r.hold.forEach((h, i) => {
+    if (!fleet.konvoy.enabled || !known.includes(h)) {
+      problems.add(`spec.rollout.hold[${i}]`, `${show(h)} is not a wave or managed cluster of this fleet${noKonvoy}; `
+        + `holdable: ${known.join(', ') || 'none'} (attached clusters and the management cluster have no layers of their own to hold)`);
+    }
+  });
+  checkUnique(r.waves, (w) => String(w.wave), (w) => child(w.fieldPath, 'wave'), 'wave', problems);
+  for (const w of r.waves) {
+    if (!fleet.konvoy.enabled || !waves.includes(w.wave)) {
+      problems.add(child(w.fieldPath, 'wave'), `no managed cluster is in wave ${w.wave}${noKonvoy}; waves of this fleet: ${waves.join(', ') || 'none'}`);
+    }
+    for (const field of ['soak', 'maxFailures'] as const) {
+      if (w[field] !== undefined && fleet.flux.gateImage === undefined) {
+        const what = field === 'soak' ? 'the soak' : 'the failure budget';
+        problems.add(child(w.fieldPath, field), `needs spec.flux.gateImage (an image with sh and kubectl): ${what} `
+          + 'is a Job that reads the wave\'s Kustomizations');
+      }
+    }
+    if (w.soak !== undefined && durationMillis(w.soak) < 60_000) {
+      problems.add(child(w.fieldPath, 'soak'), `${show(w.soak)} is shorter than a minute; a soak watches the wave for a while (for example 30m or 2h)`);
     }
   }
 }

@@ -218,6 +218,19 @@ export const fleetSchema = object({
     preflight: optional(object({ veleroBackup: optional(object({ name: optional(dnsSubdomain()), namespace: optional(name()) })) })),
     management: required(konvoyCluster(managementSchema)),
     workspaces: optional(list(workspaceSchema, { maxItems: 5000 })),
+    rollout: optional(object({
+      hold: optional(list(string({
+        describe: 'a wave or cluster such as wave-2 or cluster-prod-west',
+        maxLength: 80,
+        check: (v) => (/^(wave-[0-9]+|cluster-[a-z0-9]([-a-z0-9]*[a-z0-9])?)$/.test(v) ? undefined
+          : `${show(v)} is not a wave or cluster to hold; write wave-<n> or cluster-<name>`),
+      }), { maxItems: 5000 })),
+      waves: optional(list(object({
+        wave: required(integer(1, 1000)),
+        soak: optional(duration()),
+        maxFailures: optional(integer(0, 5000)),
+      }), { maxItems: 1000 })),
+    })),
     acknowledgeRemovals: optional(list(string({
       describe: 'an object such as "HelmChartProxy team-a/calico-prod-east"',
       maxLength: 300,

@@ -262,11 +262,36 @@ export interface Fleet {
   readonly preflight: Preflight;
   readonly management: ManagementCluster;
   readonly workspaces: readonly Workspace[];
+  /** Controls between the waves of managed clusters (README, "Rollout controls"). */
+  readonly rollout: Rollout;
   /**
    * Cluster API objects the committed output has and this fleet no longer writes, accepted
    * (`<Kind> <namespace>/<name>`): without them synthesis refuses such a removal.
    */
   readonly acknowledgedRemovals: readonly string[];
+}
+
+/** Controls between waves, written as commits (README, "Rollout controls"). */
+export interface Rollout {
+  /**
+   * Waves (`wave-<n>`) and managed clusters (`cluster-<name>`) that must not start: their first
+   * Konvoy layers are written suspended until a later commit removes the entry. @default - none
+   */
+  readonly hold: readonly string[];
+  /** Soak and failure budget of a wave, by wave number. @default - none: the next wave starts when every cluster finished */
+  readonly waves: readonly WaveControls[];
+}
+
+export interface WaveControls {
+  readonly wave: number;
+  /** Time the wave must stay healthy after it finished before the next wave starts (a Go duration). @default - no soak */
+  readonly soak?: string;
+  /**
+   * Clusters of the wave that may fail: the next wave starts once each finished or failed, when at
+   * most this many failed. @default - none: any failure stops the fleet
+   */
+  readonly maxFailures?: number;
+  readonly fieldPath: string;
 }
 
 /** Every workspace cluster of the fleet, in file order. */

@@ -170,6 +170,13 @@ export function normalizeFleet(r: RawFleet, fleetFile: string, problems: Problem
     },
     management,
     workspaces,
+    rollout: {
+      hold: s.rollout?.hold ?? [],
+      waves: (s.rollout?.waves ?? []).map((w, i) => ({
+        wave: w.wave, ...(w.soak !== undefined ? { soak: w.soak } : {}), ...(w.maxFailures !== undefined ? { maxFailures: w.maxFailures } : {}),
+        fieldPath: `spec.rollout.waves[${i}]`,
+      })),
+    },
     acknowledgedRemovals: s.acknowledgeRemovals ?? [],
   };
   return fleet;

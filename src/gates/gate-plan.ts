@@ -1,6 +1,7 @@
 import { fluxProfile, FluxProfile } from './flux-profile';
 import { checksForJob, healthGate, HealthGate } from './health-gate';
 import { jobGateSpec, JobGateSpec } from './job-gate-spec';
+import { budgetScript, rolloutReads, soakScript } from './rollout-gates';
 import { FleetError, Problem } from '../input/problems';
 import { HealthCheck, Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
@@ -25,6 +26,10 @@ function checkFluxSupport(plan: Plan, profile: FluxProfile): Problem[] {
     problems.push({ path: 'spec.flux.sourceRef.kind', message: `${flux.sourceRef.kind} is not supported by ${profile.description}; `
       + `it accepts ${profile.sourceKinds.join(', ')}` });
   }
+  if (plan.fleet.rollout.hold.length > 0 && !profile.revisionLock) {
+    problems.push({ path: 'spec.rollout.hold', message: `${profile.description} has no revision lock in dependsOn (kustomize-controller v0.19.0): `
+      + 'a held layer keeps its Ready from the last upgrade, and the layers after it would start on it; hold nothing with this Flux, or use hub mode' });
+  }
   const patching = plan.layers.filter((l) => l.content.versionPatches.length > 0);
   if (patching.length > 0 && profile.ssaMerge === undefined) {
     problems.push({ path: 'spec.flux.mode', message: `kommander mode cannot run the Kubernetes layers (${patching[0].name}, ...): ${profile.description} `
@@ -43,6 +48,17 @@ function checkFluxSupport(plan: Plan, profile: FluxProfile): Problem[] {
  */
 function jobGateFor(layer: Layer, plan: Plan, profile: FluxProfile): JobGateSpec | undefined {
   const image = plan.fleet.flux.gateImage;
+  const g = layer.rolloutGate;
+  if (g !== undefined) {
+    if (image === undefined) throw new Error(`internal: ${layer.name} needs a gate image`); // refused in cross-checks.ts
+    const source = plan.fleet.flux.sourceRef;
+    const script = g.type === 'soak' ? soakScript(g, source) : budgetScript(g, source);
+    // No retries: its verdict is final (a failure stays a failure; a soak keeps its clock only in its one pod).
+    return jobGateSpec({
+      namespace: plan.fleet.flux.namespace, name: `dkp-fleet-gate-${layer.name}`, image, checks: [], own: { script, reads: rolloutReads(g, source) },
+      backoffLimit: 0,
+    });
+  }
   const needs = checksForJob(layer.checks, profile);
   if (image === undefined || needs.length === 0) return undefined;
   const scope = layer.scope;

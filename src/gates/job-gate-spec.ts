@@ -11,6 +11,10 @@ export interface JobGateRequest {
   readonly name: string;
   readonly image: string;
   readonly checks: readonly HealthCheck[];
+  /** A script of its own (a rollout control), with what it reads. @default - the gate script of `checks` */
+  readonly own?: { readonly script: string; readonly reads: readonly Read[] };
+  /** Pod failures before the Job fails. @default GATE_BACKOFF_LIMIT (the construct's) */
+  readonly backoffLimit?: number;
 }
 
 /** A Job gate with its script, the Job's name and what it reads. */
@@ -25,7 +29,7 @@ export interface JobGateSpec extends JobGateRequest {
 
 /** Builds the gate's script once, and names the Job after it and the image. */
 export function jobGateSpec(request: JobGateRequest): JobGateSpec {
-  const script = gateScript(request.checks);
+  const script = request.own?.script ?? gateScript(request.checks);
   const hash = createHash('sha256').update(request.image).update(script).digest('hex').slice(0, 10);
-  return { ...request, script, jobName: `dkp-fleet-gate-${hash}`, reads: readsOf(request.checks) };
+  return { ...request, script, jobName: `dkp-fleet-gate-${hash}`, reads: request.own?.reads ?? readsOf(request.checks) };
 }

@@ -17,7 +17,8 @@ export interface LayerNode {
  * 2. every layer of a managed cluster follows every management layer;
  * 3. every Kubernetes version layer follows every app layer;
  * 4. a cluster's node pools follow its control plane;
- * 5. every layer of a wave-N cluster follows the last layer of every cluster of earlier waves;
+ * 5. every layer of a wave-N cluster follows the last layer of every cluster of earlier waves (or
+ *    the failure-budget barrier of an earlier wave that has one);
  * 6. `dependsOn` lists direct predecessors only, sorted by name, all of them known layers;
  * 7. every Konvoy layer of a managed cluster follows that cluster's own preflight (its premise).
  */
@@ -72,10 +73,14 @@ export function checkInvariants(layers: readonly LayerNode[]): string[] {
   // 5. Waves.
   const clusterLayers = layers.filter((l) => l.scope.type === 'cluster' && l.scope.wave !== undefined && KONVOY_KINDS.includes(l.kind as never));
   const waves = [...new Set(clusterLayers.map((l) => l.scope.wave!))].sort((a, b) => a - b);
+  // A wave with a failure budget is gathered by its budget barrier instead: its Job lets the next
+  // wave start once each cluster finished or failed (README, "Rollout controls").
+  const budgets = new Map(layers.filter((l) => l.kind === 'wave-budget' && l.scope.wave !== undefined).map((l) => [l.scope.wave!, l.name]));
   for (let i = 1; i < waves.length; i++) {
-    const earlier = clusterLayers.filter((l) => l.scope.wave! < waves[i]).map((l) => l.name);
+    const earlier = clusterLayers.filter((l) => l.scope.wave! < waves[i])
+      .map((l) => budgets.get(l.scope.wave!) ?? l.name);
     const later = clusterLayers.filter((l) => l.scope.wave === waves[i]).map((l) => l.name);
-    graph.missingAncestors(earlier, later).forEach(report(`(wave ${waves[i]}) can start before earlier-wave layer`));
+    graph.missingAncestors([...new Set(earlier)], later).forEach(report(`(wave ${waves[i]}) can start before earlier-wave layer`));
   }
 
   // 7. A managed cluster changes nothing before its premise is proven.

@@ -1,9 +1,10 @@
 import { addKubernetesLayers } from './kubernetes-layers';
-import { EMPTY_CONTENT, LayerScope, LayerTarget } from './layer';
-import { BuildInput, count, Draft, LayerBuilder, Targets } from './layer-builder';
+import { EMPTY_CONTENT, KONVOY_KINDS, KustomizationRef, LayerScope, LayerTarget } from './layer';
+import { BuildInput, count, Draft, kustomizationNamespace, LayerBuilder, Targets } from './layer-builder';
 import { ClusterAddons } from './plan-addons';
 import { premiseChecks } from './plan-premises';
 import { managedClusters } from '../fleet/fleet';
+import { durationMillis } from '../input/formats';
 import { child } from '../input/problems';
 
 /**
@@ -45,9 +46,13 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
 
   const managed = managedClusters(fleet);
   const waves = [...new Set(managed.map((c) => c.wave))].sort((x, y) => x - y);
+  const controls = new Map(fleet.rollout.waves.map((w) => [w.wave, w]));
+  const held = new Set(fleet.rollout.hold);
   let previous = mgmtLast;
   for (const wave of waves) {
     const lasts: string[] = [];
+    const chains: { cluster: string; konvoy: string[]; all: string[]; last: string }[] = [];
+    const waveHeld = held.has(`wave-${wave}`);
     for (const c of managed.filter((x) => x.wave === wave)) {
       const scope = t.clusterScope(c);
       const coreAddons = `cluster-${c.name}-core-addons`;
@@ -66,7 +71,9 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
         summary: `prove that ${c.name} runs Kubernetes ${c.kubernetesVersion} (or already the target), as the plan assumes`,
         after: ['mgmt-preflight'],
       }, nameField);
-      b.add(addonsLayer(coreAddons, c.name, addons, scope, t.management, [previous, preflight]), nameField);
+      // A hold suspends the cluster's first change: everything after it waits on it (README, "Rollout controls").
+      const hold = waveHeld || held.has(`cluster-${c.name}`);
+      b.add({ ...addonsLayer(coreAddons, c.name, addons, scope, t.management, [previous, preflight]), ...(hold ? { suspend: true } : {}) }, nameField);
       let addonsDone = coreAddons;
       if (addons.workloads.length > 0) {
         // A ClusterResourceSet's content is applied on the cluster: its workloads are checked there, through its kubeconfig.
@@ -83,24 +90,78 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
           after: [coreAddons],
         }, nameField);
       }
-      lasts.push(addKubernetesLayers(b, c, moves.get(c.name), release, {
+      const last = addKubernetesLayers(b, c, moves.get(c.name), release, {
         prefix: `cluster-${c.name}`, scope, target: t.management, after: addonsDone, nameField,
-      }));
+      });
+      lasts.push(last);
+      // its layers: the app checks on it (added before), its preflight and Konvoy layers
+      const own = b.drafts.filter((d) => d.scope.type === 'cluster' && d.scope.cluster === c.name);
+      const konvoyOwn = own.filter((d) => d.kind === 'preflight' || KONVOY_KINDS.includes(d.kind));
+      chains.push({ cluster: c.name, konvoy: konvoyOwn.map((d) => d.name), all: own.map((d) => d.name), last });
     }
+    const ctl = controls.get(wave);
     const barrier = `wave-${wave}`;
-    b.add({
-      name: barrier,
-      kind: 'wave',
-      scope: { type: 'wave', wave },
-      target: t.management,
-      content: EMPTY_CONTENT,
-      checks: [],
-      changes: [],
-      summary: `wave ${wave} done: ${count(lasts.length, 'cluster')} upgraded`,
-      after: lasts,
-    }, 'spec.workspaces');
+    const ref = (name: string): KustomizationRef => ({ name, namespace: kustomizationNamespace(b.drafts.find((d) => d.name === name)!.target, fleet) });
+    if (ctl?.maxFailures === undefined) {
+      b.add({
+        name: barrier,
+        kind: 'wave',
+        scope: { type: 'wave', wave },
+        target: t.management,
+        content: EMPTY_CONTENT,
+        checks: [],
+        changes: [],
+        summary: `wave ${wave} done: ${count(lasts.length, 'cluster')} upgraded`,
+        after: lasts,
+      }, 'spec.workspaces');
+    } else {
+      // The barrier starts with the wave and its Job counts each cluster finished or failed at the current revision.
+      const longest = Math.max(...chains.map((x) => x.konvoy.length));
+      b.add({
+        name: barrier,
+        kind: 'wave-budget',
+        scope: { type: 'wave', wave },
+        target: t.flux,
+        content: EMPTY_CONTENT,
+        checks: [],
+        changes: [],
+        summary: `wave ${wave} done: each of its ${count(chains.length, 'cluster')} finished or failed, at most ${ctl.maxFailures} failed`,
+        after: [previous],
+        ...(waveHeld ? { suspend: true } : {}),
+        timeout: minutes(longest * durationMillis(fleet.flux.timeout) + 10 * 60_000),
+        rolloutGate: {
+          type: 'budget', wave, maxFailures: ctl.maxFailures,
+          clusters: chains.map((x) => ({ cluster: x.cluster, layers: x.konvoy.map(ref), last: ref(x.last) })),
+        },
+      }, child(ctl.fieldPath, 'maxFailures'));
+    }
     previous = barrier;
+    if (ctl?.soak !== undefined) {
+      const soak = `wave-${wave}-soak`;
+      const watched = chains.reduce((n, x) => n + x.all.length, 0);
+      b.add({
+        name: soak,
+        kind: 'soak',
+        scope: { type: 'wave', wave },
+        target: t.flux,
+        content: EMPTY_CONTENT,
+        checks: [],
+        changes: [],
+        summary: `wave ${wave} stays healthy for ${ctl.soak} after it finished (${count(watched, 'layer')} watched)`,
+        after: [barrier],
+        timeout: minutes(durationMillis(ctl.soak) + 10 * 60_000),
+        rolloutGate: {
+          type: 'soak', wave, duration: ctl.soak, clusters: chains.map((x) => ({ cluster: x.cluster, layers: x.all.map(ref), last: ref(x.last) })),
+        },
+      }, child(ctl.fieldPath, 'soak'));
+      previous = soak;
+    }
   }
+}
+
+/** A Go duration of whole minutes, rounded up. */
+function minutes(ms: number): string {
+  return `${Math.ceil(ms / 60_000)}m`;
 }
 
 /** The core addons layer of a Konvoy cluster: its HelmChartProxies and ClusterResourceSets, on the management cluster. */

@@ -1,4 +1,4 @@
-import { Change, EMPTY_CONTENT, HealthCheck, LayerContent, LayerKind, LayerScope, LayerTarget } from './layer';
+import { Change, EMPTY_CONTENT, HealthCheck, LayerContent, LayerKind, LayerScope, LayerTarget, RolloutGate } from './layer';
 import { AppsPlan, PlannedApp } from './plan-apps';
 import { KonvoyPlan } from './plan-konvoy';
 import { KubernetesMove } from './resolve-kubernetes';
@@ -20,6 +20,12 @@ export interface Draft {
   readonly after: readonly string[];
   /** Kustomizations outside dist/ to depend on. @default - none */
   readonly externalDependsOn?: readonly { readonly name: string; readonly namespace: string }[];
+  /** @default false */
+  readonly suspend?: boolean;
+  /** @default - spec.flux.timeout */
+  readonly timeout?: string;
+  /** @default - none */
+  readonly rolloutGate?: RolloutGate;
 }
 
 /** What the layers are built from: the fleet, its releases and the plans of its parts. */
@@ -36,6 +42,8 @@ export interface BuildInput {
 /** Where the layers of a fleet apply and what they are scoped to. */
 export interface Targets {
   readonly management: LayerTarget;
+  /** The cluster Flux runs on: the hub, or the management cluster in kommander mode. */
+  readonly flux: LayerTarget;
   readonly managementScope: LayerScope;
   readonly cluster: (c: WorkspaceCluster) => LayerTarget;
   readonly clusterScope: (c: WorkspaceCluster) => LayerScope;
@@ -43,8 +51,10 @@ export interface Targets {
 
 /** The targets and scopes of a fleet's layers. */
 export function targetsOf(fleet: Fleet): Targets {
+  const management = { cluster: fleet.management.name, management: true, kubeconfigSecret: fleet.flux.managementKubeConfigSecret };
   return {
-    management: { cluster: fleet.management.name, management: true, kubeconfigSecret: fleet.flux.managementKubeConfigSecret },
+    management,
+    flux: fleet.flux.mode === 'kommander' ? { ...management, flux: true } : { cluster: '(hub)', management: false, kubeconfigSecret: '', flux: true },
     managementScope: { type: 'management' },
     cluster: (c) => ({
       cluster: c.name,
@@ -56,6 +66,15 @@ export function targetsOf(fleet: Fleet): Targets {
       type: 'cluster', cluster: c.name, workspace: c.workspace, clusterType: c.type, wave: c.type === 'managed' ? c.wave : undefined,
     }),
   };
+}
+
+/**
+ * The namespace of a layer's Kustomization: the Flux namespace, except in kommander mode for a
+ * layer that reaches a workspace cluster, which lives next to that cluster's kubeconfig Secret
+ * (Flux reads it from the Kustomization's namespace).
+ */
+export function kustomizationNamespace(target: LayerTarget, fleet: Fleet): string {
+  return fleet.flux.mode === 'kommander' && !target.management && !target.flux ? target.secretNamespace ?? fleet.flux.namespace : fleet.flux.namespace;
 }
 
 /** Collects layer drafts, refusing names Kubernetes cannot take. */

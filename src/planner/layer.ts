@@ -22,7 +22,11 @@ export type LayerKind =
   /** `Cluster.spec.topology.version` of a ClusterClass cluster. */
   | 'kubernetes'
   /** Barrier: every cluster of a wave is done. */
-  | 'wave';
+  | 'wave'
+  /** Barrier with a failure budget: every cluster of a wave finished or failed, and at most the budget failed (a Job counts them). */
+  | 'wave-budget'
+  /** After a wave: it stays healthy for the soak time (a Job watches it). */
+  | 'soak';
 
 /** Layers that move apps (the seed's rule: these all finish before any Kubernetes version moves). */
 export const APP_KINDS: readonly LayerKind[] = ['kommander', 'platform-apps', 'catalog-apps', 'apps-ready'];
@@ -45,6 +49,12 @@ export interface LayerTarget {
   readonly management: boolean;
   /** Secret holding the target's kubeconfig (in the Kustomization's namespace). */
   readonly kubeconfigSecret: string;
+  /**
+   * The cluster Flux runs on (the hub, or the management cluster in kommander mode): the
+   * Kustomization has no kubeConfig, and its Job gate reads the layers' Kustomizations there.
+   * @default false
+   */
+  readonly flux?: boolean;
   /**
    * Namespace where a Kustomization must live to read that secret in kommander mode (the
    * layers themselves live in `spec.flux.namespace`).
@@ -211,6 +221,26 @@ export interface LayerContent {
   readonly clusterResourceSets: readonly ClusterResourceSetSpec[];
 }
 
+/** A layer's Flux Kustomization: its name and namespace. */
+export interface KustomizationRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** What the Job of a rollout-control layer watches (README, "Rollout controls"). */
+export type RolloutGate =
+  /** The layers of the wave's finished clusters stay healthy for `duration` after the wave finished. */
+  | { readonly type: 'soak'; readonly wave: number; readonly duration: string; readonly clusters: readonly ClusterChain[] }
+  /** Each cluster of the wave finished (its last layer Ready at the current revision) or failed; at most `maxFailures` failed. */
+  | { readonly type: 'budget'; readonly wave: number; readonly maxFailures: number; readonly clusters: readonly ClusterChain[] };
+
+/** A cluster's layers, for a rollout control: the ones it watches, and the last one (Ready when the cluster finished). */
+export interface ClusterChain {
+  readonly cluster: string;
+  readonly layers: readonly KustomizationRef[];
+  readonly last: KustomizationRef;
+}
+
 export interface Layer {
   /** Kustomization name = folder name. */
   readonly name: string;
@@ -221,6 +251,12 @@ export interface Layer {
   readonly dependsOn: readonly string[];
   /** Kustomizations outside dist/ the layer depends on (the bootstrap Kustomization). @default - none */
   readonly externalDependsOn?: readonly { readonly name: string; readonly namespace: string }[];
+  /** Written suspended: the layer is held (spec.rollout.hold) until a later commit releases it. @default false */
+  readonly suspend?: boolean;
+  /** The Kustomization's timeout, when the fleet's does not fit (a soak, a wave's failure budget). @default - spec.flux.timeout */
+  readonly timeout?: string;
+  /** The Job a rollout-control layer runs. @default - none */
+  readonly rolloutGate?: RolloutGate;
   readonly content: LayerContent;
   readonly checks: readonly HealthCheck[];
   readonly changes: readonly Change[];

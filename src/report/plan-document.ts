@@ -1,5 +1,6 @@
 import { beforeMerge } from './before-merge';
 import { gateNotes } from './gate-notes';
+import { rolloutNotes } from './rollout-notes';
 import { managedClusters, workspaceClusters } from '../fleet/fleet';
 import { describeCheck } from '../gates/check-kinds';
 import { GatePlan } from '../gates/gate-plan';
@@ -61,6 +62,8 @@ export interface PlanDocument {
   readonly layers: readonly PlanLayer[];
   /** Facts to weigh: inferred facts in use, ready-only gates, removals. */
   readonly notes: readonly string[];
+  /** Holds, soaks and failure budgets (spec.rollout), in words. */
+  readonly rollout: readonly string[];
 }
 
 /** Longest dependency chain before each layer (layers come in topological order). */
@@ -132,6 +135,7 @@ export function planDocument(plan: Plan, gates: GatePlan): PlanDocument {
     beforeMerge: beforeMerge(plan, gates),
     layers,
     notes,
+    rollout: rolloutNotes(plan, gates, 'the fleet file'),
   };
 }
 

@@ -54,6 +54,11 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
   lines.push('## Before you merge', '');
   doc.beforeMerge.forEach((s, i) => lines.push(`${i + 1}. ${s}`));
   lines.push('');
+  if (doc.rollout.length > 0) {
+    lines.push('## Rollout controls', '');
+    for (const n of doc.rollout) lines.push(`- ${n}`);
+    lines.push('');
+  }
   if (doc.notes.length > 0) {
     lines.push('## Notes', '');
     for (const n of doc.notes) lines.push(`- ${n}`);

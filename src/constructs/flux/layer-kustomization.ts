@@ -50,7 +50,9 @@ export class LayerKustomization extends Construct {
     const spec: KustomizationSpec = {
       interval: flux.interval,
       retryInterval: flux.retryInterval,
-      timeout: flux.timeout,
+      timeout: layer.timeout ?? flux.timeout,
+      // a held layer (spec.rollout.hold): Flux applies nothing of it until a commit removes this
+      ...(layer.suspend ? { suspend: true } : {}),
       // Pruning is safe where Flux can orphan on deletion: removing a layer never deletes what
       // it applied, and Cluster API objects carry their own prune protection. Older Flux cannot
       // orphan, so there nothing is ever garbage-collected (README, "What dkp-fleet deletes").

@@ -56,7 +56,7 @@ export class JobGate extends Construct {
     this.job = new k8s.KubeJob(this, 'Resource', {
       metadata: { name: s.jobName, namespace: s.namespace },
       spec: {
-        backoffLimit: GATE_BACKOFF_LIMIT,
+        backoffLimit: s.backoffLimit ?? GATE_BACKOFF_LIMIT,
         template: {
           spec: {
             serviceAccountName: s.name,
