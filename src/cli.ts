@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
+import { allowReadFromEnv } from './fleet/fleet-paths';
 import { FleetError, formatProblem } from './input/problems';
 import { runInventory } from './inventory-command';
 import { terminalProgress } from './progress';
@@ -19,6 +20,10 @@ commands:
 options:
   --fleet <file>    the fleet file (default: $FLEET, else fleet.yaml)
   --out <folder>    the output folder (default: $FLEET_OUT, else dist)
+  --allow-read <folder>
+                    let the folders the fleet file names (spec.catalog, spec.konvoy.addons) resolve into <folder>,
+                    outside the fleet file's folder; repeatable (default: $FLEET_ALLOW_READ, folders separated by '${path.delimiter}',
+                    else none: dkp-fleet reads only inside the fleet file's folder)
 `;
 
 const COMMANDS = ['synth', 'plan', 'check'] as const;
@@ -29,6 +34,8 @@ interface Invocation {
   readonly fleetFile: string;
   readonly outdir: string;
   readonly json: boolean;
+  /** Folders outside the fleet file's folder it may read (--allow-read, FLEET_ALLOW_READ). */
+  readonly allowRead: readonly string[];
 }
 
 /** Reads the command line; returns a message when it is not one dkp-fleet takes. */
@@ -39,7 +46,10 @@ function parse(argv: readonly string[], env: CliIo['env']): Invocation | { reado
       args: [...argv],
       allowPositionals: true,
       strict: true,
-      options: { fleet: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        fleet: { type: 'string' }, out: { type: 'string' }, 'allow-read': { type: 'string', multiple: true }, json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     const unknownOption = (e as NodeJS.ErrnoException).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
@@ -57,6 +67,7 @@ function parse(argv: readonly string[], env: CliIo['env']): Invocation | { reado
     fleetFile: values.fleet ?? env.FLEET ?? 'fleet.yaml',
     outdir: values.out ?? env.FLEET_OUT ?? 'dist',
     json: values.json === true,
+    allowRead: values['allow-read'] ?? allowReadFromEnv(env.FLEET_ALLOW_READ),
   };
 }
 
@@ -79,11 +90,11 @@ function refused(e: FleetError, fleetFile: string, outdir: string, io: CliIo): n
   return 1;
 }
 
-function synth(fleetFile: string, outdir: string, io: CliIo): number {
+function synth(fleetFile: string, outdir: string, io: CliIo, allowRead: readonly string[]): number {
   const progress = io.terminal ? terminalProgress(io.err) : undefined;
   let result;
   try {
-    result = synthToDist({ fleetFile, outdir, progress });
+    result = synthToDist({ fleetFile, outdir, progress, allowRead });
   } finally {
     progress?.done();
   }
@@ -108,9 +119,9 @@ function synth(fleetFile: string, outdir: string, io: CliIo): number {
   return 0;
 }
 
-function plan(fleetFile: string, json: boolean, io: CliIo): number {
+function plan(fleetFile: string, json: boolean, io: CliIo, allowRead: readonly string[]): number {
   // the plan needs no rendered object: planning checks every input and decides the gates
-  const { document } = planSynthesis({ fleetFile });
+  const { document } = planSynthesis({ fleetFile, allowRead });
   io.out(json ? `${JSON.stringify(document, null, 2)}\n` : renderPlanMarkdown(document));
   return 0;
 }
@@ -129,8 +140,8 @@ function listTree(dir: string): Set<string> {
   return out;
 }
 
-function check(fleetFile: string, outdir: string, io: CliIo): number {
-  const planned = planSynthesis({ fleetFile });
+function check(fleetFile: string, outdir: string, io: CliIo, allowRead: readonly string[]): number {
+  const planned = planSynthesis({ fleetFile, allowRead });
   const committed = listTree(outdir);
   const wanted = new Set<string>();
   const lines: string[] = [];
@@ -170,12 +181,12 @@ export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number 
     io.err(inv.help ? USAGE : `dkp-fleet: ${inv.message}\n${USAGE}`);
     return inv.help ? 0 : 2;
   }
-  const { command, fleetFile, outdir } = inv;
+  const { command, fleetFile, outdir, allowRead } = inv;
   try {
     switch (command) {
-      case 'synth': return synth(fleetFile, outdir, io);
-      case 'plan': return plan(fleetFile, inv.json, io);
-      case 'check': return check(fleetFile, outdir, io);
+      case 'synth': return synth(fleetFile, outdir, io, allowRead);
+      case 'plan': return plan(fleetFile, inv.json, io, allowRead);
+      case 'check': return check(fleetFile, outdir, io, allowRead);
     }
   } catch (e) {
     if (e instanceof FleetError) return refused(e, fleetFile, outdir, io);

@@ -2,6 +2,7 @@ import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
 import { RenderedFolder, renderFolders } from './charts/render-folders';
 import { loadAddonSources } from './fleet/addon-sources';
+import { checkFleetPaths } from './fleet/fleet-paths';
 import { loadFleet, LoadedFleet } from './fleet/load-fleet';
 import { GatePlan, planGates } from './gates/gate-plan';
 import { FleetError, located, Problem } from './input/problems';
@@ -20,6 +21,13 @@ export interface SynthOptions {
   readonly fleetFile: string;
   /** Reports progress of the long steps. @default - nothing is reported */
   readonly progress?: Progress;
+  /**
+   * Folders outside the fleet file's folder that the folders it names (spec.catalog,
+   * spec.konvoy.addons) may resolve into: only the command line grants these (--allow-read,
+   * FLEET_ALLOW_READ), never the fleet file (README, "Security").
+   * @default - none: every folder the fleet names must resolve inside the fleet file's folder
+   */
+  readonly allowRead?: readonly string[];
 }
 
 /** What a synthesis decided, before any object is rendered. */
@@ -69,6 +77,8 @@ function inFleet<T>(loaded: LoadedFleet, fn: () => T): T {
 export function planSynthesis(options: SynthOptions): Planned {
   const loaded = loadFleet(options.fleetFile);
   return inFleet(loaded, () => {
+    const outside = checkFleetPaths(loaded.fleet, loaded.file, options.allowRead);
+    if (outside.length > 0) throw new FleetError(outside); // before any file of those folders is read
     const catalog = loadCatalog(loaded.fleet.catalogDir);
     const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
     const gates = planGates(plan);

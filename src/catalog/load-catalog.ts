@@ -8,6 +8,7 @@ import {
   UserReleaseFile,
 } from './release';
 import { INFRASTRUCTURE_PROVIDERS } from '../fleet/fleet';
+import { readRegularFile } from '../fleet/fleet-paths';
 import { appVersion, dnsLabel, kubernetesVersion, releaseVersion, versionRange } from '../input/formats';
 import { FleetError, located, Problem, Problems, show } from '../input/problems';
 import { boolean, INVALID, list, object, oneOf, optional, record, required, string, typedObject, Validator } from '../input/schema';
@@ -140,21 +141,21 @@ export function loadReleaseFile(file: string, problems: Problem[]): Release | un
   return parsed === undefined ? undefined : validateRelease(parsed.value, file, parsed.locate, displayPath(file), problems);
 }
 
-/** Reads and parses a release file; problems go to `problems`. */
+/**
+ * Reads and parses a release file; problems go to `problems`. Only a regular file is read: a
+ * symbolic link, FIFO (reading one blocks forever), device or folder named `*.yaml` is refused
+ * by its lstat, before it is opened.
+ */
 function readReleaseFile(file: string, problems: Problem[]): ParsedYaml | undefined {
   const p = new Problems(file);
-  let text: string;
-  try {
-    if (fs.statSync(file).size > MAX_INPUT_BYTES) {
-      problems.push({ file, path: '(file)', message: `is larger than ${MAX_INPUT_BYTES} bytes` });
-      return undefined;
-    }
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    problems.push({ file, path: '(file)', message: `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+  const read = readRegularFile(file, MAX_INPUT_BYTES, {
+    tooBig: () => `is larger than ${MAX_INPUT_BYTES} bytes`, rule: 'a release file must be a regular file (links are not followed)',
+  });
+  if ('refused' in read) {
+    problems.push({ file, path: '(file)', message: read.refused });
     return undefined;
   }
-  const parsed = parseYaml(text, p);
+  const parsed = parseYaml(read.text, p);
   problems.push(...p.all);
   return parsed;
 }

@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { Fleet } from './fleet';
+import { isWhat, readRegularFile } from './fleet-paths';
 import { dnsLabelProblem } from '../input/formats';
 import { FleetError, Problem, show } from '../input/problems';
+import { MAX_INPUT_BYTES } from '../input/yaml-source';
 
 /** Files of one addon, by file name (sorted). */
 export type AddonFiles = ReadonlyMap<string, string>;
@@ -42,8 +44,32 @@ function checkName(name: string, where: string, problems: Problem[]): boolean {
   return p === undefined;
 }
 
+/**
+ * Inside the addon folders only real folders and regular files are read: a symbolic link could
+ * point anywhere on the machine, a FIFO blocks the reader forever, a device has no end.
+ */
+const NOT_FOLLOWED = 'dkp-fleet does not follow links or read special files in addon folders';
+
+/**
+ * Refuses an entry that is not what the folder holds: a link, FIFO, socket or device is named for
+ * what it is (`<file>: (file): is a FIFO; ...`) and never opened; a plain mistake gets `expected`.
+ */
+function refuse(e: fs.Dirent | fs.Stats, where: string, expected: string, problems: Problem[]): void {
+  if (e.isFile() || e.isDirectory()) {
+    problems.push({ path: where, message: expected });
+  } else {
+    problems.push({ file: where, path: '(file)', message: `${isWhat(e)}; ${expected}; ${NOT_FOLLOWED}` });
+  }
+}
+
+/** Reads a regular file of at most MAX_INPUT_BYTES (fleet files' limit) and checks its YAML. */
 function readYamlFile(file: string, problems: Problem[]): string | undefined {
-  const text = fs.readFileSync(file, 'utf8');
+  const read = readRegularFile(file, MAX_INPUT_BYTES, { rule: NOT_FOLLOWED });
+  if ('refused' in read) {
+    problems.push({ file, path: '(file)', message: read.refused });
+    return undefined;
+  }
+  const text = read.text;
   const lineCounter = new YAML.LineCounter();
   for (const doc of YAML.parseAllDocuments(text, { lineCounter })) {
     for (const e of doc.errors) {
@@ -63,11 +89,20 @@ function readTree<T>(
 ): Map<string, Map<string, T>> {
   const out = new Map<string, Map<string, T>>();
   const dir = path.join(root, group);
-  if (!fs.existsSync(dir)) return out;
+  let stats: fs.Stats;
+  try {
+    stats = fs.lstatSync(dir);
+  } catch {
+    return out; // no such folder: nothing of this group
+  }
+  if (!stats.isDirectory()) {
+    refuse(stats, dir, `expected a folder of ${group === 'clusters' ? 'cluster' : 'provider'} folders`, problems);
+    return out;
+  }
   for (const e of entries(dir)) {
     const where = path.join(dir, e.name);
     if (!e.isDirectory()) {
-      problems.push({ path: where, message: `expected a folder named after a ${group === 'clusters' ? 'cluster' : 'provider'}` });
+      refuse(e, where, `expected a folder named after a ${group === 'clusters' ? 'cluster' : 'provider'}`, problems);
     } else if (checkName(e.name, where, problems)) {
       out.set(e.name, readOwner(where));
     }
@@ -81,7 +116,7 @@ function readManifests(root: string, problems: Problem[]): AddonTree<AddonFiles>
     for (const a of entries(ownerDir)) {
       const addonDir = path.join(ownerDir, a.name);
       if (!a.isDirectory()) {
-        problems.push({ path: addonDir, message: 'expected a folder named after an addon, holding its manifests (*.yaml)' });
+        refuse(a, addonDir, 'expected a folder named after an addon, holding its manifests (*.yaml)', problems);
         continue;
       }
       if (!checkName(a.name, addonDir, problems)) continue;
@@ -90,7 +125,7 @@ function readManifests(root: string, problems: Problem[]): AddonTree<AddonFiles>
       for (const f of entries(addonDir)) {
         const file = path.join(addonDir, f.name);
         if (!f.isFile() || !YAML_FILE.test(f.name)) {
-          problems.push({ path: file, message: 'expected only YAML manifest files (*.yaml, *.yml) in an addon folder' });
+          refuse(f, file, 'expected only YAML manifest files (*.yaml, *.yml) in an addon folder', problems);
           continue;
         }
         const text = readYamlFile(file, problems);
@@ -118,9 +153,9 @@ function readValues(root: string, problems: Problem[]): AddonSources['values'] {
     const out = new Map<string, string>();
     for (const f of entries(dir)) {
       const file = path.join(dir, f.name);
-      if (f.isDirectory() && dir === root && (f.name === 'clusters' || f.name === 'providers')) continue;
+      if (dir === root && (f.name === 'clusters' || f.name === 'providers')) continue; // readTree reads (or refuses) them
       if (!f.isFile() || !YAML_FILE.test(f.name)) {
-        problems.push({ path: file, message: 'expected <addon>.yaml values files (or the folders clusters/ and providers/)' });
+        refuse(f, file, 'expected <addon>.yaml values files (or the folders clusters/ and providers/)', problems);
         continue;
       }
       const addon = f.name.replace(YAML_FILE, '');

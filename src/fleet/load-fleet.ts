@@ -1,5 +1,5 @@
-import * as fs from 'fs';
 import { Fleet } from './fleet';
+import { readRegularFile } from './fleet-paths';
 import { validateFleet } from './validate-fleet';
 import { FleetError, located, Locator, Problems } from '../input/problems';
 import { MAX_INPUT_BYTES, parseYaml } from '../input/yaml-source';
@@ -19,20 +19,17 @@ export interface LoadedFleet {
  */
 export function loadFleet(file: string): LoadedFleet {
   const problems = new Problems(file);
-  let text: string;
-  try {
-    const size = fs.statSync(file).size;
-    if (size > MAX_INPUT_BYTES) {
-      problems.add('(file)', `is ${size} bytes; fleet files of at most ${MAX_INPUT_BYTES} bytes are accepted`);
-      throw new FleetError(problems.all);
-    }
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof FleetError) throw e;
-    problems.add('(file)', `cannot be read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  // a regular file, or a link to one (the user named it); a FIFO or device is refused unopened
+  const read = readRegularFile(file, MAX_INPUT_BYTES, {
+    followLink: true,
+    tooBig: (bytes) => `is ${bytes} bytes; fleet files of at most ${MAX_INPUT_BYTES} bytes are accepted`,
+    rule: 'a fleet file must be a regular file (or a link to one); a FIFO or device is never opened',
+  });
+  if ('refused' in read) {
+    problems.add('(file)', read.refused);
     throw new FleetError(problems.all);
   }
-  return parseFleet(text, file);
+  return parseFleet(read.text, file);
 }
 
 /** Parses and validates fleet text; `file` names it in messages and anchors `spec.catalog`. */

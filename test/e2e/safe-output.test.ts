@@ -2,7 +2,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthToDist } from '../../src/synth';
-import { baseFleet, fingerprint, ROOT, tempDir, tempFile, toYaml } from '../helpers';
+import { baseFleet, fingerprint, ROOT, tempDir, tempFile, toYaml, writeFleet } from '../helpers';
 
 const MAIN = path.join(ROOT, 'lib', 'src', 'main.js');
 
@@ -23,7 +23,7 @@ describe('safe output', () => {
     const before = fingerprint(dist);
     const f = baseFleet();
     f.spec.release = '2.9.9';
-    const r = synthProcess(tempFile(toYaml(f)), dist);
+    const r = synthProcess(writeFleet(f), dist);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('was refused (1 problem); ');
     expect(r.stderr).toMatch(/fleet\.yaml:6: spec\.release: "2\.9\.9" is not in the release catalog/);
@@ -48,7 +48,7 @@ describe('safe output', () => {
     fs.writeFileSync(path.join(dist, 'cluster-gone-control-plane', 'x.yaml'), 'kind: Stale\n');
     const r = synthProcess(path.join(ROOT, 'fleet.yaml'), dist);
     expect(r.status).toBe(0);
-    expect(r.stderr).toMatch(/^dkp-fleet: wrote .*dist\/ \(18 layers, 67 files\) from .*fleet\.yaml; read .*PLAN\.md\n/);
+    expect(r.stderr).toMatch(/^dkp-fleet: wrote .*dist\/ \(20 layers, 77 files\) from .*fleet\.yaml; read .*PLAN\.md\n/);
     expect(fingerprint(dist)).toEqual(fingerprint(goodDist()));
   });
 
@@ -58,7 +58,7 @@ describe('safe output', () => {
     fs.renameSync(dist, path.join(path.dirname(dist), '.dkp-fleet-previous-dist-abc123'));
     const f = baseFleet();
     f.spec.release = 'bad';
-    expect(synthProcess(tempFile(toYaml(f)), dist).status).toBe(1);
+    expect(synthProcess(writeFleet(f), dist).status).toBe(1);
     expect(fs.existsSync(dist)).toBe(false); // a refused run writes nothing, not even the recovery
     expect(synthProcess(path.join(ROOT, 'fleet.yaml'), dist).status).toBe(0);
     expect(fingerprint(dist)).toEqual(before);
@@ -69,6 +69,8 @@ describe('safe output', () => {
     const project = tempDir();
     for (const f of ['cdk8s.yaml', 'package.json', 'tsconfig.json']) fs.copyFileSync(path.join(ROOT, f), path.join(project, f));
     for (const d of ['node_modules', 'lib', 'src', 'imports', 'scripts']) fs.symlinkSync(path.join(ROOT, d), path.join(project, d));
+    // examples/: the addon manifests the shipped fleet.yaml names, copied: a link would lead outside the fleet's folder (root-only reads)
+    fs.cpSync(path.join(ROOT, 'examples'), path.join(project, 'examples'), { recursive: true });
     const dist = path.join(project, 'dist');
     synthToDist({ fleetFile: path.join(ROOT, 'fleet.yaml'), outdir: dist });
     const before = fingerprint(dist);

@@ -1,0 +1,197 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { allowReadFromEnv, checkFleetPaths, isInside, kindOf, readRegularFile, ROOT_ONLY_RULE } from '../../src/fleet/fleet-paths';
+import { parseFleet } from '../../src/fleet/load-fleet';
+import { formatProblem } from '../../src/input/problems';
+import { baseFleet, tempDir, toYaml } from '../helpers';
+
+/** A folder with repo/ (the fleet's folder, holding addons/) and outside/ beside it. */
+function folders() {
+  const dir = fs.realpathSync(tempDir());
+  const repo = path.join(dir, 'repo');
+  const outside = path.join(dir, 'outside');
+  fs.mkdirSync(path.join(repo, 'addons'), { recursive: true });
+  fs.mkdirSync(outside);
+  return { dir, repo, outside, fleetFile: path.join(repo, 'fleet.yaml') };
+}
+
+/** The problems of a fleet whose spec.catalog and addon folders are set by `paths`, as printed. */
+function check(fleetFile: string, paths: { catalog?: string; manifests?: string; values?: string }, allowRead: string[] = []): string[] {
+  const f = baseFleet();
+  delete f.spec.konvoy.addons.manifests;
+  if (paths.catalog !== undefined) f.spec.catalog = paths.catalog;
+  if (paths.manifests !== undefined) f.spec.konvoy.addons.manifests = paths.manifests;
+  if (paths.values !== undefined) f.spec.konvoy.addons.values = paths.values;
+  const { fleet } = parseFleet(toYaml(f), fleetFile);
+  return checkFleetPaths(fleet, fleetFile, allowRead).map(formatProblem);
+}
+
+const outsideMessage = (field: string, shown: string, real: string, root: string) =>
+  `${field}: ${JSON.stringify(shown)} resolves to ${real}, outside the fleet file's folder ${root}: ${ROOT_ONLY_RULE}`;
+
+describe('checkFleetPaths', () => {
+  test('accepts folders inside the fleet file\'s folder, the folder itself, and a fleet naming none', () => {
+    const { repo, fleetFile } = folders();
+    fs.mkdirSync(path.join(repo, 'releases'));
+    expect(check(fleetFile, {})).toEqual([]);
+    expect(check(fleetFile, { catalog: './releases', manifests: 'addons', values: '.' })).toEqual([]);
+    expect(check(fleetFile, { manifests: `${repo}/addons` })).toEqual([]); // absolute, but inside
+    expect(check(fleetFile, { manifests: './addons/../addons' })).toEqual([]);
+  });
+
+  test('accepts a link inside the fleet file\'s folder to another folder inside it', () => {
+    const { repo, fleetFile } = folders();
+    fs.symlinkSync(path.join(repo, 'addons'), path.join(repo, 'link'));
+    expect(check(fleetFile, { manifests: './link' })).toEqual([]);
+  });
+
+  test('leaves a missing folder inside to the readers (they report it missing)', () => {
+    const { fleetFile } = folders();
+    expect(check(fleetFile, { catalog: './no-such-catalog', values: './no/such/values' })).toEqual([]);
+  });
+
+  test('fails if a folder is outside: absolute, .., missing but outside, each field named', () => {
+    const { dir, repo, outside, fleetFile } = folders();
+    expect(check(fleetFile, { manifests: '/etc' })).toEqual([outsideMessage('spec.konvoy.addons.manifests', '/etc', '/etc', repo)]);
+    expect(check(fleetFile, { catalog: '../outside', values: outside })).toEqual([
+      outsideMessage('spec.catalog', outside, outside, repo),
+      outsideMessage('spec.konvoy.addons.values', outside, outside, repo),
+    ]);
+    expect(check(fleetFile, { manifests: '../nowhere/addons' }))
+      .toEqual([outsideMessage('spec.konvoy.addons.manifests', path.join(dir, 'nowhere', 'addons'), path.join(dir, 'nowhere', 'addons'), repo)]);
+    expect(check(fleetFile, { manifests: '..' })).toEqual([outsideMessage('spec.konvoy.addons.manifests', dir, dir, repo)]);
+  });
+
+  test('fails if a folder whose name starts like the fleet file\'s folder is beside it', () => {
+    const { repo, fleetFile } = folders();
+    fs.mkdirSync(`${repo}-other`);
+    expect(check(fleetFile, { manifests: `../repo-other` })).toEqual([outsideMessage('spec.konvoy.addons.manifests', `${repo}-other`, `${repo}-other`, repo)]);
+  });
+
+  test('fails if a link inside leads outside, on the folder or on the way to it', () => {
+    const { repo, outside, fleetFile } = folders();
+    fs.mkdirSync(path.join(outside, 'addons'));
+    fs.symlinkSync(outside, path.join(repo, 'out'));
+    expect(check(fleetFile, { manifests: './out' })).toEqual([outsideMessage('spec.konvoy.addons.manifests', './out', outside, repo)]);
+    expect(check(fleetFile, { manifests: './out/addons' }))
+      .toEqual([outsideMessage('spec.konvoy.addons.manifests', './out/addons', path.join(outside, 'addons'), repo)]);
+    expect(check(fleetFile, { manifests: './out/missing' }))
+      .toEqual([outsideMessage('spec.konvoy.addons.manifests', './out/missing', path.join(outside, 'missing'), repo)]);
+  });
+
+  test('fails if the folder is a loop of links, as a problem', () => {
+    const { repo, fleetFile } = folders();
+    fs.symlinkSync('b', path.join(repo, 'a'));
+    fs.symlinkSync('a', path.join(repo, 'b'));
+    for (const manifests of ['./a', './a/addons']) {
+      expect(check(fleetFile, { manifests })).toEqual([`spec.konvoy.addons.manifests: ${JSON.stringify(manifests)} is a loop of symbolic links (ELOOP), `
+        + `so it cannot be shown to be inside the fleet file's folder ${repo}: ${ROOT_ONLY_RULE}`]);
+    }
+  });
+
+  test('resolves the fleet file\'s folder through links: a fleet in a linked folder reads its own folders', () => {
+    const { dir, repo } = folders();
+    fs.symlinkSync(repo, path.join(dir, 'linked'));
+    expect(check(path.join(dir, 'linked', 'fleet.yaml'), { manifests: './addons' })).toEqual([]);
+    expect(check(path.join(dir, 'linked', 'fleet.yaml'), { manifests: '../outside' }))
+      .toEqual([outsideMessage('spec.konvoy.addons.manifests', path.join(dir, 'outside'), path.join(dir, 'outside'), repo)]);
+  });
+
+  test('allowRead allows exactly the named folders and what is inside them', () => {
+    const { dir, repo, outside, fleetFile } = folders();
+    fs.mkdirSync(path.join(outside, 'addons'));
+    fs.mkdirSync(`${outside}-not`);
+    expect(check(fleetFile, { manifests: '../outside/addons' }, [outside])).toEqual([]);
+    expect(check(fleetFile, { manifests: '../outside' }, [outside])).toEqual([]);
+    expect(check(fleetFile, { manifests: '../outside' }, [path.join(outside, 'addons')]))
+      .toEqual([outsideMessage('spec.konvoy.addons.manifests', outside, outside, repo)]);
+    expect(check(fleetFile, { manifests: '../outside/addons' }, [`${outside}-not`]))
+      .toEqual([outsideMessage('spec.konvoy.addons.manifests', path.join(outside, 'addons'), path.join(outside, 'addons'), repo)]);
+    expect(check(fleetFile, { catalog: '../outside', manifests: '/etc' }, [outside, '/tmp/../etc'])).toEqual([]);
+    // a link to an allowed folder is judged by where it leads
+    fs.symlinkSync(outside, path.join(repo, 'shared'));
+    expect(check(fleetFile, { manifests: './shared/addons' }, [outside])).toEqual([]);
+    // allowing a link allows where it leads
+    fs.symlinkSync(outside, path.join(dir, 'outside-link'));
+    expect(check(fleetFile, { manifests: '../outside/addons' }, [path.join(dir, 'outside-link')])).toEqual([]);
+  });
+
+  test('fails if an allowRead folder does not exist or is not a folder', () => {
+    const { dir, fleetFile } = folders();
+    fs.writeFileSync(path.join(dir, 'file'), '');
+    expect(check(fleetFile, {}, [path.join(dir, 'nowhere'), path.join(dir, 'file'), ''])).toEqual([
+      `--allow-read: ${JSON.stringify(path.join(dir, 'nowhere'))} cannot be resolved (ENOENT); --allow-read and FLEET_ALLOW_READ name existing folders`,
+      `--allow-read: ${JSON.stringify(path.join(dir, 'file'))} is not a folder; --allow-read and FLEET_ALLOW_READ name folders`,
+    ]);
+  });
+});
+
+describe('allowReadFromEnv', () => {
+  test('splits FLEET_ALLOW_READ by path.delimiter and drops empty parts', () => {
+    expect(allowReadFromEnv(undefined)).toEqual([]);
+    expect(allowReadFromEnv('')).toEqual([]);
+    expect(allowReadFromEnv(['/a', '', '/b c', ''].join(path.delimiter))).toEqual(['/a', '/b c']);
+  });
+});
+
+describe('isInside', () => {
+  test('is true for the folder and below, false beside and above', () => {
+    expect(isInside('/repo', '/repo')).toBe(true);
+    expect(isInside('/repo/a/b', '/repo')).toBe(true);
+    expect(isInside('/repo/..a', '/repo')).toBe(true); // a name that starts with two dots
+    expect(isInside('/repo-other', '/repo')).toBe(false);
+    expect(isInside('/', '/repo')).toBe(false);
+    expect(isInside('/etc', '/repo')).toBe(false);
+    expect(isInside('/etc', '/')).toBe(true);
+  });
+});
+
+describe('readRegularFile', () => {
+  const mkfifo = (p: string) => expect(spawnSync('mkfifo', [p]).status).toBe(0);
+
+  test('reads a regular file', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'a: 1\n');
+    expect(readRegularFile(path.join(dir, 'a.yaml'), 100)).toEqual({ text: 'a: 1\n' });
+  });
+
+  test('fails if the file is a FIFO, a link, a device or a folder, without opening it', () => {
+    const dir = tempDir();
+    mkfifo(path.join(dir, 'fifo.yaml'));
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'a: 1\n');
+    fs.symlinkSync(path.join(dir, 'a.yaml'), path.join(dir, 'link.yaml'));
+    expect(readRegularFile(path.join(dir, 'fifo.yaml'), 100)).toEqual({ refused: 'is a FIFO; only regular files are read' });
+    expect(readRegularFile(path.join(dir, 'link.yaml'), 100, { rule: 'no links' })).toEqual({ refused: 'is a symbolic link; no links' });
+    expect(readRegularFile('/dev/null', 100)).toEqual({ refused: 'is a character device; only regular files are read' });
+    expect(readRegularFile(dir, 100)).toEqual({ refused: 'is a folder; only regular files are read' });
+    expect(readRegularFile(path.join(dir, 'missing.yaml'), 100)).toEqual({ refused: 'cannot be read: ENOENT' });
+  });
+
+  test('follows a link to a regular file when asked (the fleet file), never to a FIFO', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'a.yaml'), 'a: 1\n');
+    fs.symlinkSync(path.join(dir, 'a.yaml'), path.join(dir, 'link.yaml'));
+    mkfifo(path.join(dir, 'fifo'));
+    fs.symlinkSync(path.join(dir, 'fifo'), path.join(dir, 'fifo-link.yaml'));
+    expect(readRegularFile(path.join(dir, 'link.yaml'), 100, { followLink: true })).toEqual({ text: 'a: 1\n' });
+    expect(readRegularFile(path.join(dir, 'fifo-link.yaml'), 100, { followLink: true })).toEqual({ refused: 'is a FIFO; only regular files are read' });
+  });
+
+  test('fails if the file is larger than the limit, before reading it', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'big.yaml'), 'x'.repeat(101));
+    expect(readRegularFile(path.join(dir, 'big.yaml'), 100)).toEqual({ refused: 'is 101 bytes; files of at most 100 bytes are read' });
+    expect(readRegularFile(path.join(dir, 'big.yaml'), 100, { tooBig: (n) => `too big: ${n}` })).toEqual({ refused: 'too big: 101' });
+  });
+
+  test('kindOf names what an entry is', () => {
+    const dir = tempDir();
+    mkfifo(path.join(dir, 'fifo'));
+    fs.symlinkSync('nowhere', path.join(dir, 'link'));
+    expect(kindOf(fs.lstatSync(path.join(dir, 'fifo')))).toBe('a FIFO');
+    expect(kindOf(fs.lstatSync(path.join(dir, 'link')))).toBe('a symbolic link');
+    expect(kindOf(fs.lstatSync(dir))).toBe('a folder');
+    expect(kindOf(fs.lstatSync('/dev/null'))).toBe('a character device');
+  });
+});
