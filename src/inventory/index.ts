@@ -5,6 +5,7 @@ import { renderFleet } from './render';
 import { parseSnapshot } from './snapshot';
 import { ReleaseCatalog } from '../catalog/catalog';
 import { loadCatalog } from '../catalog/load-catalog';
+import { checkFleetPaths } from '../fleet/fleet-paths';
 import { parseFleet } from '../fleet/load-fleet';
 import { releaseVersion } from '../input/formats';
 import { FleetError, formatProblem, Problem, Problems, show } from '../input/problems';
@@ -113,6 +114,9 @@ function selfCheck(text: string, withoutRelease: boolean, file: string): void {
  */
 export function compare(snapshotText: string, fleetText: string, fleetFile: string, snapshotFile = 'snapshot.yaml'): Comparison {
   const loaded = parseFleet(fleetText, fleetFile);
+  // the fleet's catalog folder is read as synthesis reads it: only inside the fleet file's folder
+  const outside = checkFleetPaths(loaded.fleet, fleetFile);
+  if (outside.length > 0) throw new FleetError(outside.map((p) => ({ ...p, file: p.file ?? fleetFile })));
   const catalog = loaded.fleet.catalogDir === undefined ? builtInCatalog() : loadCatalog(loaded.fleet.catalogDir);
   const inv = readSnapshot(snapshotText, snapshotFile, catalog);
   return { differences: compareInventory(inv, loaded.fleet, catalog) };
