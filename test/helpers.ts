@@ -8,7 +8,12 @@ import { FleetError, formatProblem } from '../src/input/problems';
 
 export const ROOT = path.resolve(__dirname, '..');
 
-/** A small valid fleet (DKP 2.1.1 -> 2.2.0 on Azure, hub mode), as data to vary in tests. */
+/**
+ * A small valid fleet (DKP 2.1.1 -> 2.2.0 on Azure, hub mode), as data to vary in tests. Its core
+ * addons go by ClusterResourceSet, as DKP 2.1 delivered them, from the placeholder manifests of
+ * examples/addons-azure: the path is relative to the fleet file, so a fleet parsed as 'fleet.yaml'
+ * finds them in the repository (jest runs there), and writeFleet copies them beside a temporary one.
+ */
 export function baseFleet(): any {
   return {
     apiVersion: 'dkp-fleet/v1alpha1',
@@ -17,7 +22,7 @@ export function baseFleet(): any {
     spec: {
       release: '2.2.0',
       currentRelease: '2.1.1',
-      konvoy: { providerComponents: 'configMaps' },
+      konvoy: { addons: { manifests: './examples/addons-azure' } },
       management: {
         name: 'mgmt',
         provider: 'azure',
@@ -64,6 +69,50 @@ export function tempDir(): string {
   return dir;
 }
 
+/**
+ * Copies the addon folders a fleet names (spec.konvoy.addons.manifests and values) by a path
+ * relative to its file, from beside its file in the repository (`sourceDir`, the repository root
+ * by default) into `dir` at the same relative paths: a fleet written to `dir` then finds them as it
+ * does in the repository. Folders `dir` already has are kept (a test's own addon files), and so are
+ * names the repository does not have (a test of a missing folder).
+ */
+export function copyAddonFolders(fleet: any, dir: string, sourceDir = ROOT): void {
+  const addons = fleet?.spec?.konvoy?.addons;
+  for (const rel of [addons?.manifests, addons?.values]) {
+    if (typeof rel !== 'string' || path.isAbsolute(rel)) continue; // an absolute folder is found from anywhere
+    const from = path.resolve(sourceDir, rel);
+    const to = path.resolve(dir, rel);
+    if (path.relative(dir, to).startsWith('..')) throw new Error(`the test fleet names an addon folder outside its own folder: ${rel}`);
+    if (fs.existsSync(from) && !fs.existsSync(to)) fs.cpSync(from, to, { recursive: true });
+  }
+}
+
+/** The repository's placeholder addon manifests of each infrastructure provider (examples/addons-*; gcp has none). */
+export const ADDON_PLACEHOLDERS: Readonly<Record<string, string>> = {
+  aws: 'examples/addons-aws', azure: 'examples/addons-azure', preprovisioned: 'examples/addons-crs', vsphere: 'examples/addons-vsphere',
+};
+
+/**
+ * Makes `dir`/`rel` one addon manifests folder (spec.konvoy.addons.manifests) for clusters of
+ * `providers`, from the placeholders of each (its `providers/<provider>/` folder); returns `rel`.
+ */
+export function addonManifestsFor(providers: Iterable<string>, dir: string, rel = 'addons'): string {
+  for (const p of new Set(providers)) {
+    if (ADDON_PLACEHOLDERS[p] === undefined) throw new Error(`no placeholder addon manifests for provider ${p}`);
+    const to = path.join(dir, rel, 'providers', p);
+    if (!fs.existsSync(to)) fs.cpSync(path.join(ROOT, ADDON_PLACEHOLDERS[p], 'providers', p), to, { recursive: true });
+  }
+  return rel;
+}
+
+/** Writes a fleet to `dir`/`name` with the addon folders it names beside it (copyAddonFolders); returns the file's path. */
+export function writeFleet(fleet: unknown, dir = tempDir(), name = 'fleet.yaml'): string {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, toYaml(fleet));
+  copyAddonFolders(fleet, dir);
+  return file;
+}
+
 /** Runs `fn`, expects a FleetError, and returns its formatted problems. */
 export function problemsOf(fn: () => unknown): string[] {
   try {
@@ -106,11 +155,39 @@ export function describeWithShared(name: string, fn: () => void): void {
   }
 }
 
-/** Layers as rebuilt from a synthesized dist/fleet folder (what Flux will see). */
-export function layersFromDist(dist: string): import('../src/planner/invariants').LayerNode[] {
+/** A Kustomization dependsOn entry as Flux resolves it: its namespace defaults to the dependent's. */
+export interface KustomizationRef {
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** The Kustomizations of a synthesized dist/fleet folder (every file but kustomization.yaml), by file name order. */
+function distKustomizations(dist: string): any[] {
   const dir = path.join(dist, 'fleet');
-  return fs.readdirSync(dir).filter((f) => f !== 'kustomization.yaml').sort().map((f) => {
-    const k = YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+  return fs.readdirSync(dir).filter((f) => f !== 'kustomization.yaml').sort().map((f) => YAML.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+}
+
+/**
+ * What mgmt-preflight depends on outside the layers: the bootstrap Kustomization that applies
+ * dist/fleet (spec.flux.bootstrap), as Flux resolves the reference.
+ */
+export function bootstrapOf(dist: string): KustomizationRef[] {
+  const all = distKustomizations(dist);
+  const layers = new Set(all.map((k) => k.metadata.name));
+  const preflight = all.find((k) => k.metadata.name === 'mgmt-preflight');
+  return (preflight?.spec.dependsOn ?? []).filter((d: { name: string }) => !layers.has(d.name))
+    .map((d: { name: string; namespace?: string }) => ({ name: d.name, namespace: d.namespace ?? preflight.metadata.namespace }));
+}
+
+/**
+ * Layers as rebuilt from a synthesized dist/fleet folder (what Flux will see). mgmt-preflight's
+ * dependency on the bootstrap Kustomization ({@link bootstrapOf}) is left out: it is not a layer.
+ * Every other dependency stays, so one on a layer that does not exist breaks the invariants.
+ */
+export function layersFromDist(dist: string): import('../src/planner/invariants').LayerNode[] {
+  const all = distKustomizations(dist);
+  const layers = new Set(all.map((k) => k.metadata.name));
+  return all.map((k) => {
     const labels = k.metadata.labels ?? {};
     const name: string = k.metadata.name;
     const scope = labels['dkp-fleet/cluster']
@@ -118,7 +195,9 @@ export function layersFromDist(dist: string): import('../src/planner/invariants'
         clusterType: labels['dkp-fleet/wave'] ? 'managed' : 'attached' }
       : name.startsWith('wave-') ? { type: 'wave', wave: Number(labels['dkp-fleet/wave']) }
         : labels['dkp-fleet/workspace'] ? { type: 'workspace' } : { type: 'management' };
-    return { name, kind: labels['app.kubernetes.io/component'], scope, dependsOn: (k.spec.dependsOn ?? []).map((d: { name: string }) => d.name) };
+    const dependsOn = ((k.spec.dependsOn ?? []) as { name: string }[]).map((d) => d.name)
+      .filter((d) => name !== 'mgmt-preflight' || layers.has(d));
+    return { name, kind: labels['app.kubernetes.io/component'], scope, dependsOn };
   });
 }
 

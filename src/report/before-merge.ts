@@ -9,7 +9,8 @@ import { Plan } from '../planner/plan-fleet';
 export function beforeMerge(plan: Plan, gates: GatePlan): string[] {
   const f = plan.fleet;
   const steps: string[] = [];
-  steps.push(`Check that the fleet file says what runs: take a snapshot of ${f.management.name} (the read-only \`kubectl get\` in README, "The fleet as it is") `
+  steps.push(`Check that the fleet file says what runs: take a snapshot of ${f.management.name} `
+    + '(the read-only `kubectl get` in README, "The fleet as it is") '
     + 'and run `npm run --silent inventory -- snapshot.yaml --compare <fleet file>`; it exits 1 listing every cluster, node pool, version or app '
     + 'that differs. The preflight layers check the Kubernetes versions again at run time.');
   const backup = f.preflight.veleroBackup;

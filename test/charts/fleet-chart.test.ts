@@ -31,10 +31,12 @@ const CLUSTER: Layer = {
   summary: 'prod-east platform apps',
 };
 
+/** Flux settings as normalizeFleet resolves them by default: the source and the bootstrap Kustomization in the Flux namespace. */
 function flux(mode: FluxSettings['mode']): FluxSettings {
+  const namespace = mode === 'hub' ? 'flux-system' : 'kommander-flux';
   return {
-    mode, namespace: mode === 'hub' ? 'flux-system' : 'kommander-flux', managementKubeConfigSecret: 'mgmt-kubeconfig',
-    sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' }, bootstrap: { name: 'dkp-fleet', namespace: 'flux-system' }, path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
+    mode, namespace, managementKubeConfigSecret: 'mgmt-kubeconfig', sourceRef: { kind: 'GitRepository', name: 'fleet', namespace },
+    bootstrap: { name: 'dkp-fleet', namespace }, path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
   };
 }
 
@@ -76,7 +78,7 @@ describe('FleetChart', () => {
       },
       spec: {
         ...BASE_SPEC,
-        sourceRef: { kind: 'GitRepository', name: 'fleet' },
+        sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' },
         path: './dist/mgmt-kommander',
         kubeConfig: { secretRef: { name: 'mgmt-kubeconfig' } },
         wait: true,
@@ -94,7 +96,7 @@ describe('FleetChart', () => {
       },
       spec: {
         ...BASE_SPEC,
-        sourceRef: { kind: 'GitRepository', name: 'fleet' },
+        sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' },
         path: './dist/cluster-prod-east-platform-apps',
         dependsOn: [{ name: 'mgmt-kommander' }],
         kubeConfig: { secretRef: { name: 'prod-east-kubeconfig' } },
@@ -108,7 +110,7 @@ describe('FleetChart', () => {
     const mgmt = byName['mgmt-kommander'];
     expect(mgmt.metadata.namespace).toBe('kommander-flux');
     expect(mgmt.spec).not.toHaveProperty('kubeConfig');
-    expect(mgmt.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'fleet' });
+    expect(mgmt.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'fleet', namespace: 'kommander-flux' });
 
     const cluster = byName['cluster-prod-east-platform-apps'];
     expect(cluster.metadata.namespace).toBe('team-a');
@@ -125,6 +127,6 @@ describe('FleetChart', () => {
     expect(k.metadata.namespace).toBe('kommander-flux');
     expect(k.spec.kubeConfig).toEqual({ secretRef: { name: 'prod-east-kubeconfig' } });
     expect(k.spec.dependsOn).toEqual([{ name: 'mgmt-kommander' }]);
-    expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'fleet' });
+    expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'fleet', namespace: 'kommander-flux' });
   });
 });

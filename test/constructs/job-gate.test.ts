@@ -36,10 +36,8 @@ const SUBJECTS = [{ kind: 'ServiceAccount', name: 'dkp-fleet-gate-mgmt-control-p
 describe('JobGate', () => {
   const { all, get } = render(SPEC);
 
-  test('renders exactly a ServiceAccount, a Role and RoleBinding per namespace, a ClusterRole and binding, and the Job', () => {
+  test('renders exactly a ServiceAccount, a Role and RoleBinding per namespace it reads, and the Job', () => {
     expect(all.map((o) => `${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`).sort()).toEqual([
-      'ClusterRole /dkp-fleet-gate-mgmt-control-plane-kommander-flux',
-      'ClusterRoleBinding /dkp-fleet-gate-mgmt-control-plane-kommander-flux',
       `Job kommander-flux/${SPEC.jobName}`,
       'Role default/dkp-fleet-gate-mgmt-control-plane',
       'Role velero/dkp-fleet-gate-mgmt-control-plane',
@@ -82,14 +80,22 @@ describe('JobGate', () => {
     }
   });
 
-  test('cluster-scoped checks get a ClusterRole with only get on those names, bound to the ServiceAccount', () => {
-    expect(get('ClusterRole')).toEqual([{
+  test('a check kstatus proves (a ClusterApp exists) is left to Flux: the Job neither reads it nor is granted it', () => {
+    expect(SPEC.reads.filter((r) => r.resource === 'clusterapps')).toEqual([]);
+    expect(SPEC.script).not.toContain('traefik-10.9.1');
+    expect(get('ClusterRole')).toEqual([]);
+    expect(get('ClusterRoleBinding')).toEqual([]);
+  });
+
+  test('cluster-scoped reads get a ClusterRole with only get on those names, bound to the ServiceAccount', () => {
+    const r = render({ ...SPEC, reads: [...SPEC.reads, { group: 'apps.kommander.d2iq.io', resource: 'clusterapps', names: ['traefik-10.9.1'] }] });
+    expect(r.get('ClusterRole')).toEqual([{
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRole',
       metadata: { name: 'dkp-fleet-gate-mgmt-control-plane-kommander-flux' },
       rules: [{ apiGroups: ['apps.kommander.d2iq.io'], resources: ['clusterapps'], resourceNames: ['traefik-10.9.1'], verbs: ['get'] }],
     }]);
-    expect(get('ClusterRoleBinding')).toEqual([{
+    expect(r.get('ClusterRoleBinding')).toEqual([{
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'ClusterRoleBinding',
       metadata: { name: 'dkp-fleet-gate-mgmt-control-plane-kommander-flux' },
@@ -98,11 +104,11 @@ describe('JobGate', () => {
     }]);
   });
 
-  test('no ClusterRole when every check is namespaced; a core-group check gets apiGroups [""]', () => {
-    const spec = jobGateSpec({
-      namespace: 'team-a', name: 'g', image: 'kubectl:1',
-      checks: [{ apiVersion: 'v1', kind: 'Secret', name: 's', namespace: 'team-a', expect: { type: 'exists' }, applied: false }],
-    });
+  test('no ClusterRole when every read is namespaced; a core-group read gets apiGroups [""]', () => {
+    const spec: JobGateSpec = {
+      ...jobGateSpec({ namespace: 'team-a', name: 'g', image: 'kubectl:1', checks: [] }),
+      reads: [{ group: '', resource: 'secrets', namespace: 'team-a', names: ['s'] }],
+    };
     const r = render(spec);
     expect(r.get('ClusterRole')).toEqual([]);
     expect(r.get('ClusterRoleBinding')).toEqual([]);
@@ -112,6 +118,23 @@ describe('JobGate', () => {
     }]);
   });
 
+  test('objects read by label get list, in their namespace only (a HelmChartProxy\'s generated HelmReleaseProxies)', () => {
+    const spec = jobGateSpec({
+      namespace: 'flux-system', name: 'g', image: 'kubectl:1',
+      checks: [{
+        apiVersion: 'addons.cluster.x-k8s.io/v1alpha1', kind: 'HelmChartProxy', name: 'calico-prod-east', namespace: 'team-a',
+        expect: { type: 'helm-chart-proxy', version: 'v3.22.1' }, applied: true,
+      }],
+    });
+    const r = render(spec);
+    expect(r.get('ClusterRole')).toEqual([]);
+    expect(r.get('Role').map((x) => [x.metadata.namespace, x.rules])).toEqual([['team-a', [
+      { apiGroups: ['addons.cluster.x-k8s.io'], resources: ['helmchartproxies'], verbs: ['list'] },
+      { apiGroups: ['addons.cluster.x-k8s.io'], resources: ['helmreleaseproxies'], verbs: ['list'] },
+    ]]]);
+    expect(spec.script).toContain("run_1() { check_helm_chart_proxy 'team-a' 'calico-prod-east' 'v3.22.1'; }");
+  });
+
   test('the Job runs the gate script with the gate image as the ServiceAccount, locked down', () => {
     expect(SPEC.jobName).toMatch(/^dkp-fleet-gate-[0-9a-f]{10}$/);
     expect(get('Job')).toEqual([{
@@ -119,8 +142,7 @@ describe('JobGate', () => {
       kind: 'Job',
       metadata: { name: SPEC.jobName, namespace: 'kommander-flux' },
       spec: {
-        backoffLimit: 2,
-        activeDeadlineSeconds: 2100,
+        backoffLimit: 30,
         template: {
           spec: {
             serviceAccountName: 'dkp-fleet-gate-mgmt-control-plane',
@@ -141,10 +163,13 @@ describe('JobGate', () => {
     }]);
   });
 
-  test('the script checks every object it is granted', () => {
-    expect(SPEC.script).toContain("'kubeadmcontrolplanes.controlplane.cluster.x-k8s.io/mgmt-control-plane'");
-    expect(SPEC.script).toContain("'machinedeployments.cluster.x-k8s.io/mgmt-md-0'");
-    expect(SPEC.script).toContain("'backups.velero.io/pre-upgrade'");
-    expect(SPEC.script).toContain('deadline=$(( $(date +%s) + 1800 ))');
+  test('the script checks every object it is granted, with no deadline of its own (the layer\'s timeout retries while it waits)', () => {
+    expect(SPEC.script).toContain("run_1() { check_control_plane 'default' 'mgmt-control-plane' 'v1.22.8'; }");
+    expect(SPEC.script).toContain("run_2() { check_machine_deployment 'default' 'mgmt-md-1' 'v1.22.8'; }");
+    expect(SPEC.script).toContain("run_3() { check_machine_deployment 'default' 'mgmt-md-0' 'v1.22.8'; }");
+    expect(SPEC.script).toContain("run_4() { check_backup 'velero' 'pre-upgrade'; }");
+    expect(SPEC.script).toContain("pending='1 2 3 4'");
+    for (const r of SPEC.reads) for (const n of r.names ?? []) expect(SPEC.script).toContain(`'${r.namespace}' '${n}'`);
+    expect(SPEC.script).not.toMatch(/deadline|date \+%s/);
   });
 });

@@ -4,31 +4,41 @@ import * as YAML from 'yaml';
 import { BUILT_IN_RELEASES } from '../../src/catalog/load-catalog';
 import { assertPruneProtected, isClusterApiGroup } from '../../src/constructs/capi/capi-object';
 import { synthesize } from '../../src/synth';
-import { baseFleet, problemsOf, ROOT, tempDir, toYaml } from '../helpers';
+import { baseFleet, problemsOf, ROOT, tempDir, writeFleet } from '../helpers';
 
-/** Synthesizes a fleet in memory; returns its files as parsed objects by path. */
+/** Synthesizes a fleet in memory (written to `dir` with the addon folders it names); returns its files as parsed objects by path. */
 function files(f: unknown, dir = tempDir()): Record<string, any> {
-  const file = path.join(dir, 'fleet.yaml');
-  fs.writeFileSync(file, toYaml(f));
+  const file = writeFleet(f, dir);
   return Object.fromEntries(synthesize({ fleetFile: file }).files.filter((x) => x.path.endsWith('.yaml')).map((x) => [x.path, YAML.parse(x.content)]));
 }
 
 /**
+ * Cluster API providers through cluster-api-operator, from ConfigMaps (D2iQ's builds have no public
+ * components URL), and core addons by HelmChartProxy with the placeholder values the charts need:
+ * the fleet writes the provider objects and HelmChartProxies these tests look at.
+ */
+const OPERATOR_AND_HELM = {
+  providers: 'clusterApiOperator', providerComponents: 'configMaps', addons: { delivery: 'helmChartProxy', values: './examples/addon-values' },
+};
+
+/**
  * A user release file for 2.2.0 that adds the AWS provider the built-in catalog lacks, as a
- * platform engineer would from `kubectl get providers -A` (the 2.2 image list names this tag).
+ * platform engineer would from `kubectl get deployments -A -l clusterctl.cluster.x-k8s.io` (the
+ * 2.2 image list names this tag).
  */
 function awsCatalog(): string {
   const dir = tempDir();
   fs.mkdirSync(path.join(dir, 'releases'));
   const builtIn = fs.readFileSync(path.join(BUILT_IN_RELEASES, '2.2.0.yaml'), 'utf8');
   fs.writeFileSync(path.join(dir, 'releases', '2.2.0.yaml'), builtIn.replace('  infrastructure:\n',
-    '  infrastructure:\n    aws: {name: "aws", version: "v1.4.0-d2iq.0-rc1", namespace: "capa-system"}\n'));
+    '  infrastructure:\n    aws: {name: "aws", version: "v1.4.0-d2iq.0-rc1", namespace: "capa-system", deployment: "capa-controller-manager"}\n'));
   return dir;
 }
 
 function awsFleet(): any {
   const f = baseFleet();
   f.spec.catalog = './releases';
+  f.spec.konvoy = OPERATOR_AND_HELM;
   f.spec.management.provider = 'aws';
   f.spec.workspaces[0].clusters[0].provider = 'aws';
   f.spec.workspaces[0].clusters[0].nodePools[0].machineTemplate = 'prod-east-md-0-1-22-8';
@@ -120,18 +130,40 @@ describe('the Konvoy objects of a 2.1 -> 2.2 fleet on AWS', () => {
     const k = out['fleet/cluster-prod-east-control-plane.yaml'];
     expect(k.spec.wait).toBe(true);
     expect(k.spec.healthCheckExprs.map((e: any) => e.kind)).toEqual(['KubeadmControlPlane']);
-    expect(k.spec.healthCheckExprs[0].current).toContain("status.version == 'v1.22.8'");
+    expect(k.spec.healthCheckExprs[0].current).toContain("spec.version == 'v1.22.8'");
+    expect(k.spec.healthCheckExprs[0].current).toContain('status.version == spec.version');
     expect(out['fleet/mgmt-capi-providers.yaml'].spec.healthCheckExprs.map((e: any) => e.kind)).toEqual([
-      'BootstrapProvider', 'ControlPlaneProvider', 'CoreProvider', 'InfrastructureProvider',
+      'Deployment', 'BootstrapProvider', 'ControlPlaneProvider', 'CoreProvider', 'InfrastructureProvider',
     ]);
+    // The preflight waits for the bootstrap Kustomization and for the new machine template to exist before anything rolls onto it
+    // (read in the API version the current release, 2.1.1, serves: the providers have not moved yet).
+    const preflight = out['fleet/mgmt-preflight.yaml'];
+    expect(preflight.spec.dependsOn).toEqual([{ name: 'dkp-fleet' }]);
+    expect(preflight.spec.healthChecks).toContainEqual({
+      apiVersion: 'infrastructure.cluster.x-k8s.io/v1alpha4', kind: 'AWSMachineTemplate', name: 'prod-east-md-0-1-22-8', namespace: 'team-a',
+    });
   });
 });
 
-describe('the Konvoy objects of a 2.1 -> 2.2 fleet on vSphere', () => {
+/** A fleet folder with the placeholder values and the vCenter configuration the vSphere CSI and CPI charts need (placeholders too). */
+function vsphereDir(): string {
+  const dir = tempDir();
+  fs.cpSync(path.join(ROOT, 'examples', 'addon-values'), path.join(dir, 'examples', 'addon-values'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'examples', 'addon-values', 'vsphere-csi.yaml'), 'vCenter: {host: vcenter.example}\n');
+  fs.writeFileSync(path.join(dir, 'examples', 'addon-values', 'vsphere-cpi.yaml'), 'config: {vcenter: vcenter.example}\n');
+  return dir;
+}
+
+function vsphereFleet(): any {
   const f = baseFleet();
+  f.spec.konvoy = OPERATOR_AND_HELM;
   f.spec.management.provider = 'vsphere';
   f.spec.workspaces[0].clusters[0].provider = 'vsphere';
-  const out = files(f);
+  return f;
+}
+
+describe('the Konvoy objects of a 2.1 -> 2.2 fleet on vSphere', () => {
+  const out = files(vsphereFleet(), vsphereDir());
 
   test('installs CAPV v1.1.1 from ConfigMaps', () => {
     expect(out['mgmt-capi-providers/infrastructureprovider.capv-system.vsphere.yaml'].spec).toEqual({
@@ -151,11 +183,9 @@ describe('the Konvoy objects of a 2.1 -> 2.2 fleet on vSphere', () => {
   });
 
   test('defaults a new machine template to VSphereMachineTemplate', () => {
-    const g = baseFleet();
-    g.spec.management.provider = 'vsphere';
-    g.spec.workspaces[0].clusters[0].provider = 'vsphere';
+    const g = vsphereFleet();
     g.spec.management.controlPlane = { machineTemplate: 'mgmt-cp-v2' };
-    expect(files(g)['mgmt-control-plane/kubeadmcontrolplane.default.mgmt-control-plane.yaml'].spec.machineTemplate).toEqual({
+    expect(files(g, vsphereDir())['mgmt-control-plane/kubeadmcontrolplane.default.mgmt-control-plane.yaml'].spec.machineTemplate).toEqual({
       infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'VSphereMachineTemplate', name: 'mgmt-cp-v2', namespace: 'default' },
     });
   });
@@ -191,7 +221,7 @@ describe('kommander mode and the Flux the current release bundles', () => {
     const f = baseFleet();
     f.spec.flux = { mode: 'kommander' };
     expect(problemsOf(() => files(f))).toEqual([expect.stringMatching(
-      /fleet\.yaml:28: spec\.flux\.mode: kommander mode cannot run the Kubernetes layers \(mgmt-control-plane, \.\.\.\): Kommander's Flux 0\.23\.0 \(kustomize-controller v0\.18\.0\) from DKP 2\.1\.1 lacks the kustomize\.toolkit\.fluxcd\.io\/ssa: merge annotation/,
+      /fleet\.yaml:29: spec\.flux\.mode: kommander mode cannot run the Kubernetes layers \(mgmt-control-plane, \.\.\.\): Kommander's Flux 0\.23\.0 \(kustomize-controller v0\.18\.0\) from DKP 2\.1\.1 lacks the kustomize\.toolkit\.fluxcd\.io\/ssa: merge annotation/,
     )]);
   });
 
@@ -249,7 +279,7 @@ describe('kommander mode and the Flux the current release bundles', () => {
     expect(job.metadata.namespace).toBe('kommander-flux');
     expect(job.spec.template.spec.containers[0].image).toBe('registry.example/kubectl:v1.22.8');
     expect(job.spec.template.spec.containers[0].command[2]).toContain(
-      "value_is 'kommander' 'helmreleases.helm.toolkit.fluxcd.io/traefik' '{.status.lastAppliedRevision}' '10.9.1' 'v10.9.1'");
+      "what_3='HelmRelease kommander/traefik'; run_3() { check_helm_release 'kommander' 'traefik' '10.9.1'; }");
     const role = out[folder.find((p) => p.includes('/role.'))!];
     expect(role.metadata.namespace).toBe('kommander');
     expect(role.rules).toEqual([{

@@ -10,7 +10,8 @@ import { EMPTY_CONTENT, Layer, LayerScope } from '../../src/planner/layer';
 
 const FLUX: FluxSettings = {
   mode: 'hub', namespace: 'flux-system', managementKubeConfigSecret: 'mgmt-kubeconfig',
-  sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' }, bootstrap: { name: 'dkp-fleet', namespace: 'flux-system' }, path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
+  sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' }, bootstrap: { name: 'dkp-fleet', namespace: 'flux-system' },
+  path: './dist', interval: '10m', retryInterval: '2m', timeout: '30m',
 };
 
 const LAYER: Layer = {
@@ -63,7 +64,7 @@ describe('LayerKustomization', () => {
         timeout: '30m',
         prune: true,
         deletionPolicy: 'Orphan',
-        sourceRef: { kind: 'GitRepository', name: 'fleet' },
+        sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' },
         path: './dist/cluster-prod-east-control-plane',
         dependsOn: [{ name: 'cluster-prod-east-core-addons' }, { name: 'mgmt-node-pools' }],
         kubeConfig: { secretRef: { name: 'prod-east-kubeconfig' } },
@@ -176,8 +177,8 @@ describe('LayerKustomization', () => {
     expect(spec).not.toHaveProperty('healthCheckExprs');
   });
 
-  test('sourceRef: no namespace when the Kustomization lives in the Flux namespace', () => {
-    expect(build().object.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'fleet' });
+  test('sourceRef: its namespace even when the Kustomization lives in the Flux namespace (every layer names the same source)', () => {
+    expect(build().object.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' });
   });
 
   test('sourceRef: the Flux namespace when the Kustomization lives elsewhere', () => {
@@ -188,6 +189,17 @@ describe('LayerKustomization', () => {
     const flux: FluxSettings = { ...FLUX, sourceRef: { kind: 'OCIRepository', name: 'fleet-oci', namespace: 'sources' } };
     expect(build({ flux }).object.spec.sourceRef).toEqual({ kind: 'OCIRepository', name: 'fleet-oci', namespace: 'sources' });
     expect(build({ flux, namespace: 'team-a' }).object.spec.sourceRef).toEqual({ kind: 'OCIRepository', name: 'fleet-oci', namespace: 'sources' });
+  });
+
+  test('dependsOn: a Kustomization outside the layers (the bootstrap one) among the layers, sorted, qualified only across namespaces', () => {
+    const layer: Layer = { ...LAYER, externalDependsOn: [{ name: 'dkp-fleet', namespace: 'flux-system' }] };
+    expect(build({ layer }).object.spec.dependsOn).toEqual([
+      { name: 'cluster-prod-east-core-addons' }, { name: 'dkp-fleet' }, { name: 'mgmt-node-pools' },
+    ]);
+    expect(build({ layer, namespace: 'team-a' }).object.spec.dependsOn).toEqual([
+      { name: 'cluster-prod-east-core-addons', namespace: 'flux-system' }, { name: 'dkp-fleet', namespace: 'flux-system' },
+      { name: 'mgmt-node-pools', namespace: 'flux-system' },
+    ]);
   });
 
   test.each([

@@ -3,13 +3,14 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { checkInvariants } from '../../src/planner/invariants';
 import { synthToDist } from '../../src/synth';
-import { fingerprint, kustomizeBuild, layersFromDist, ROOT, tempDir } from '../helpers';
+import { bootstrapOf, fingerprint, kustomizeBuild, layersFromDist, ROOT, tempDir } from '../helpers';
 
 /** Every folder each shipped fleet synthesizes, exactly. */
 const FOLDERS: Record<string, string[]> = {
   'fleet.yaml': [
-    'cluster-eks-legacy-catalog-apps', 'cluster-eks-legacy-platform-apps', 'cluster-prod-east-catalog-apps', 'cluster-prod-east-control-plane',
-    'cluster-prod-east-core-addons', 'cluster-prod-east-node-pools', 'cluster-prod-east-platform-apps', 'fleet', 'mgmt-capi-providers',
+    'cluster-eks-legacy-catalog-apps', 'cluster-eks-legacy-platform-apps', 'cluster-prod-east-addons-ready', 'cluster-prod-east-catalog-apps',
+    'cluster-prod-east-control-plane', 'cluster-prod-east-core-addons', 'cluster-prod-east-node-pools', 'cluster-prod-east-platform-apps',
+    'cluster-prod-east-preflight', 'fleet', 'mgmt-capi-providers',
     'mgmt-control-plane', 'mgmt-core-addons', 'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight', 'wave-1',
     'ws-team-a-apps-ready', 'ws-team-a-catalog-apps', 'ws-team-a-platform-apps',
   ],
@@ -18,17 +19,20 @@ const FOLDERS: Record<string, string[]> = {
   ],
   'examples/two-workspaces-waves.yaml': [
     'cluster-canary-catalog-apps', 'cluster-canary-control-plane', 'cluster-canary-core-addons', 'cluster-canary-node-pools', 'cluster-canary-platform-apps',
+    'cluster-canary-preflight',
     'cluster-edge-1-catalog-apps', 'cluster-edge-1-control-plane', 'cluster-edge-1-core-addons', 'cluster-edge-1-node-pools', 'cluster-edge-1-platform-apps',
+    'cluster-edge-1-preflight',
     'cluster-eks-legacy-catalog-apps', 'cluster-eks-legacy-platform-apps',
     'cluster-prod-east-catalog-apps', 'cluster-prod-east-control-plane', 'cluster-prod-east-core-addons', 'cluster-prod-east-node-pools',
-    'cluster-prod-east-platform-apps',
+    'cluster-prod-east-platform-apps', 'cluster-prod-east-preflight',
     'fleet', 'mgmt-capi-providers', 'mgmt-control-plane', 'mgmt-core-addons', 'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight',
     'wave-1', 'wave-2', 'ws-team-a-apps-ready', 'ws-team-a-catalog-apps', 'ws-team-a-platform-apps',
     'ws-team-b-apps-ready', 'ws-team-b-catalog-apps', 'ws-team-b-platform-apps',
   ],
   'examples/clusterclass.yaml': [
-    'cluster-cc-prod-core-addons', 'cluster-cc-prod-kubernetes', 'cluster-cc-prod-platform-apps',
-    'cluster-classic-control-plane', 'cluster-classic-core-addons', 'cluster-classic-node-pools', 'cluster-classic-platform-apps',
+    'cluster-cc-prod-addons-ready', 'cluster-cc-prod-core-addons', 'cluster-cc-prod-kubernetes', 'cluster-cc-prod-platform-apps', 'cluster-cc-prod-preflight',
+    'cluster-classic-addons-ready', 'cluster-classic-control-plane', 'cluster-classic-core-addons', 'cluster-classic-node-pools',
+    'cluster-classic-platform-apps', 'cluster-classic-preflight',
     'fleet', 'mgmt-capi-providers', 'mgmt-control-plane', 'mgmt-core-addons', 'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight',
     'wave-1', 'ws-platform-apps-ready', 'ws-platform-platform-apps',
   ],
@@ -37,6 +41,9 @@ const FOLDERS: Record<string, string[]> = {
     'fleet', 'mgmt-kommander', 'mgmt-platform-apps', 'mgmt-preflight', 'ws-edge-apps-ready', 'ws-edge-catalog-apps', 'ws-edge-platform-apps',
   ],
 };
+
+/** The Flux namespace of each shipped fleet: where its source and its bootstrap Kustomization are. */
+const fluxNamespace = (fleetFile: string) => (fleetFile === 'examples/kommander-mode.yaml' ? 'kommander-flux' : 'flux-system');
 
 function dirs(dist: string): string[] {
   return fs.readdirSync(dist, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
@@ -62,7 +69,7 @@ describe.each(Object.keys(FOLDERS))('synthesizing %s', (fleetFile) => {
       expect(k.apiVersion).toMatch(/^kustomize\.toolkit\.fluxcd\.io\/v1(beta2)?$/);
       expect(k.metadata.name).toBe(f.replace(/\.yaml$/, ''));
       expect(k.spec.path).toBe(`./dist/${k.metadata.name}`);
-      expect(k.spec).toMatchObject({ sourceRef: { kind: 'GitRepository', name: 'fleet' } });
+      expect(k.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'fleet', namespace: fluxNamespace(fleetFile) });
       for (const key of ['interval', 'retryInterval', 'timeout']) expect(typeof k.spec[key]).toBe('string');
       expect(typeof k.spec.prune).toBe('boolean');
       expect(k.spec.wait === true || Array.isArray(k.spec.healthChecks)).toBe(true);
@@ -73,6 +80,14 @@ describe.each(Object.keys(FOLDERS))('synthesizing %s', (fleetFile) => {
 
   test('the Kustomizations Flux will read keep every ordering guarantee', () => {
     expect(checkInvariants(layersFromDist(dist))).toEqual([]);
+  });
+
+  test('the first layer waits for the bootstrap Kustomization that applies dist/fleet, and nothing else does', () => {
+    expect(bootstrapOf(dist)).toEqual([{ name: 'dkp-fleet', namespace: fluxNamespace(fleetFile) }]);
+    const outside = fs.readdirSync(path.join(dist, 'fleet')).filter((f) => f !== 'kustomization.yaml' && f !== 'mgmt-preflight.yaml')
+      .flatMap((f) => YAML.parse(fs.readFileSync(path.join(dist, 'fleet', f), 'utf8')).spec.dependsOn ?? [])
+      .filter((d: { name: string }) => !fs.existsSync(path.join(dist, 'fleet', `${d.name}.yaml`)));
+    expect(outside).toEqual([]);
   });
 
   test('every folder builds with kubectl kustomize into exactly its own objects', () => {
@@ -127,14 +142,17 @@ describe('the dependsOn edges of the waves example', () => {
       'mgmt-core-addons': ['mgmt-capi-providers'],
       'mgmt-control-plane': ['mgmt-core-addons'],
       'mgmt-node-pools': ['mgmt-control-plane'],
-      'cluster-canary-core-addons': ['mgmt-node-pools'],
+      'cluster-canary-preflight': ['mgmt-preflight'],
+      'cluster-canary-core-addons': ['cluster-canary-preflight', 'mgmt-node-pools'],
       'cluster-canary-control-plane': ['cluster-canary-core-addons'],
       'cluster-canary-node-pools': ['cluster-canary-control-plane'],
       'wave-1': ['cluster-canary-node-pools'],
-      'cluster-prod-east-core-addons': ['wave-1'],
+      'cluster-prod-east-preflight': ['mgmt-preflight'],
+      'cluster-prod-east-core-addons': ['cluster-prod-east-preflight', 'wave-1'],
       'cluster-prod-east-control-plane': ['cluster-prod-east-core-addons'],
       'cluster-prod-east-node-pools': ['cluster-prod-east-control-plane'],
-      'cluster-edge-1-core-addons': ['wave-1'],
+      'cluster-edge-1-preflight': ['mgmt-preflight'],
+      'cluster-edge-1-core-addons': ['cluster-edge-1-preflight', 'wave-1'],
       'cluster-edge-1-control-plane': ['cluster-edge-1-core-addons'],
       'cluster-edge-1-node-pools': ['cluster-edge-1-control-plane'],
       'wave-2': ['cluster-edge-1-node-pools', 'cluster-prod-east-node-pools'],

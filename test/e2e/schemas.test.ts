@@ -2,26 +2,33 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthToDist } from '../../src/synth';
-import { baseFleet, describeWithShared, ROOT, SHARED, tempDir, tempFile, toYaml } from '../helpers';
+import { addonManifestsFor, baseFleet, describeWithShared, ROOT, SHARED, tempDir, writeFleet } from '../helpers';
 import { schemaErrors, validateDistWithShared } from '../proof-helpers';
 
-/** Fleets beyond the examples that reach other corners of the output (API versions, modes, options). */
-function testFleets(): Record<string, any> {
-  const fleets: Record<string, any> = {};
-  fleets['base (hub, 2.1.1 -> 2.2.0)'] = baseFleet();
+/** Fleets beyond the examples that reach other corners of the output (API versions, modes, options), each in a folder of its own. */
+function testFleets(): Record<string, { fleet: any; dir: string }> {
+  const fleets: Record<string, { fleet: any; dir: string }> = {};
+  fleets['base (hub, 2.1.1 -> 2.2.0)'] = { fleet: baseFleet(), dir: tempDir() };
 
   const dkp21 = baseFleet(); // DKP 2.1: Cluster API v1alpha4 (a version the CRDs no longer serve)
   dkp21.spec.release = '2.1.0';
   dkp21.spec.currentRelease = '2.1.0';
   dkp21.spec.management.targetKubernetesVersion = '1.21.6';
-  // DKP 2.1's Azure disk CSI and autoscaler have no Helm chart: delivered by ClusterResourceSet
-  const addons = tempDir();
+  // Providers through cluster-api-operator, from 2.1.0's components URLs. Core addons by HelmChartProxy (with the values the
+  // charts need), but DKP 2.1's Azure disk CSI and autoscaler have no Helm chart: delivered by ClusterResourceSet
+  const dkp21Dir = tempDir();
   for (const addon of ['azure-disk-csi', 'cluster-autoscaler']) {
-    fs.mkdirSync(path.join(addons, 'providers', 'azure', addon), { recursive: true });
-    fs.writeFileSync(path.join(addons, 'providers', 'azure', addon, 'manifests.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n');
+    const folder = path.join(dkp21Dir, 'addons', 'providers', 'azure', addon);
+    fs.mkdirSync(folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, 'manifests.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kube-system\n');
   }
-  dkp21.spec.konvoy = { providerComponents: 'configMaps', addons: { clusterResourceSetAddons: ['azure-disk-csi', 'cluster-autoscaler'], manifests: addons } };
-  fleets['DKP 2.1.0, re-applied (v1alpha4)'] = dkp21;
+  dkp21.spec.konvoy = {
+    providers: 'clusterApiOperator',
+    addons: {
+      delivery: 'helmChartProxy', clusterResourceSetAddons: ['azure-disk-csi', 'cluster-autoscaler'], manifests: './addons', values: './examples/addon-values',
+    },
+  };
+  fleets['DKP 2.1.0, re-applied (v1alpha4)'] = { fleet: dkp21, dir: dkp21Dir };
 
   const kommander = baseFleet(); // kommander mode on DKP 2.2.1's Flux: v1beta2 (apps only: the catalog has no Konvoy facts for 2.3)
   kommander.spec.release = '2.3.2';
@@ -31,19 +38,25 @@ function testFleets(): Record<string, any> {
   kommander.spec.management.kubernetesVersion = '1.22.8';
   kommander.spec.workspaces[0].clusters[0].kubernetesVersion = '1.22.8';
   kommander.spec.workspaces[0].clusters.push({ name: 'aks', type: 'attached', kubernetesVersion: '1.22.6' });
-  fleets['kommander mode (2.2.1 -> 2.3.2)'] = kommander;
+  fleets['kommander mode (2.2.1 -> 2.3.2)'] = { fleet: kommander, dir: tempDir() };
 
   const appsOnly = baseFleet(); // kommander mode on DKP 2.1's Flux: apps only
   appsOnly.spec.konvoy = { enabled: false };
   appsOnly.spec.flux = { mode: 'kommander' };
-  fleets['kommander mode, apps only (2.1.1 -> 2.2.1)'] = appsOnly;
+  fleets['kommander mode, apps only (2.1.1 -> 2.2.1)'] = { fleet: appsOnly, dir: tempDir() };
 
-  const full = baseFleet(); // every option: pinned Kubernetes, topology, OCI source, backup, gate image, apps everywhere
+  // every option: pinned Kubernetes, topology, OCI source, bootstrap, backup, gate image, new machine templates, providers through the operator,
+  // addons by ClusterResourceSet for two providers, apps everywhere
+  const full = baseFleet();
+  const fullDir = tempDir();
+  full.spec.konvoy = {
+    providers: 'clusterApiOperator', providerComponents: 'configMaps', addons: { manifests: addonManifestsFor(['azure', 'vsphere'], fullDir) },
+  };
   full.spec.flux = {
     namespace: 'fleet-hub', gateImage: 'registry.example/kubectl:v1.22.8', sourceRef: { kind: 'OCIRepository', name: 'fleet-oci', namespace: 'sources' },
-    path: '.', interval: '5m', retryInterval: '30s', timeout: '1h30m',
+    bootstrap: { name: 'fleet-root', namespace: 'sources' }, path: '.', interval: '5m', retryInterval: '30s', timeout: '1h30m',
   };
-  full.spec.preflight = { veleroBackup: { name: 'before-2-2' } };
+  full.spec.preflight = { veleroBackup: { name: 'before-2-2-0' } };
   delete full.spec.management.nodePools;
   Object.assign(full.spec.management, {
     targetKubernetesVersion: '1.22.8', topology: true,
@@ -57,13 +70,15 @@ function testFleets(): Record<string, any> {
     catalogApps: ['zookeeper-operator'],
     projects: [{ name: 'payments', clusters: ['east'], catalogApps: [{ name: 'spark-operator' }] }],
     clusters: [
-      { name: 'east', provider: 'azure', kubernetesVersion: '1.21.6', targetKubernetesVersion: '1.22.8', wave: 3, controlPlane: { name: 'east-cp' },
-        nodePools: [{ name: 'east-md-0', kubernetesVersion: '1.21.6' }, { name: 'east-md-1' }], kubeConfig: { secretRef: { name: 'east-admin' } } },
+      { name: 'east', provider: 'azure', kubernetesVersion: '1.21.6', targetKubernetesVersion: '1.22.8', wave: 3,
+        controlPlane: { name: 'east-cp', machineTemplate: 'east-cp-1-22-8' },
+        nodePools: [{ name: 'east-md-0', kubernetesVersion: '1.21.6' }, { name: 'east-md-1', machineTemplate: 'east-md-1-1-22-8' }],
+        kubeConfig: { secretRef: { name: 'east-admin' } } },
       { name: 'west', provider: 'vsphere', namespace: 'capi-west', kubernetesVersion: '1.21.6', targetKubernetesVersion: '1.22.5', topology: true, wave: 1 },
       { name: 'edge', type: 'attached', kubernetesVersion: '1.22.1', kubeConfig: { secretRef: { name: 'edge.kubeconfig' } } },
     ],
   };
-  fleets['every option (2.1.1 -> 2.2.0, pinned Kubernetes)'] = full;
+  fleets['every option (2.1.1 -> 2.2.0, pinned Kubernetes)'] = { fleet: full, dir: fullDir };
   return fleets;
 }
 
@@ -88,7 +103,7 @@ describeWithShared('every object of the test fleets validates against its schema
   const fleets = testFleets();
   test.each(Object.keys(fleets))('%s', (name) => {
     const dist = path.join(tempDir(), 'dist');
-    synthToDist({ fleetFile: tempFile(toYaml(fleets[name])), outdir: dist });
+    synthToDist({ fleetFile: writeFleet(fleets[name].fleet, fleets[name].dir), outdir: dist });
     const r = validateDistWithShared(dist);
     expect(r.errors).toEqual([]);
     if (name.startsWith('DKP 2.1.0')) expect(r.notes).toContainEqual(expect.stringMatching(/^controlplane\.cluster\.x-k8s\.io\/v1alpha4 KubeadmControlPlane: not served/));

@@ -1,4 +1,5 @@
 import { loadCatalog } from '../../src/catalog/load-catalog';
+import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
 import { planFleet } from '../../src/planner/plan-fleet';
 import { baseFleet, problemsOf, toYaml } from '../helpers';
@@ -12,7 +13,7 @@ describe('hostile values in a fleet file', () => {
     f.spec.release = '2.99999999999999999.1';
     expect(problems(f)).toEqual([
       'fleet.yaml:6: spec.release: "2.99999999999999999.1" is not a DKP release; expected MAJOR.MINOR.PATCH such as 2.2.1',
-      'fleet.yaml:13: spec.management.kubernetesVersion: "1.21.99999999999999999999" is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8',
+      'fleet.yaml:14: spec.management.kubernetesVersion: "1.21.99999999999999999999" is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8',
     ]);
   });
 });
@@ -21,7 +22,7 @@ describe('messages about odd values', () => {
   test('fails if a number is infinite, saying so rather than "null"', () => {
     const f = baseFleet();
     f.spec.workspaces[0].clusters[0].wave = Infinity;
-    expect(problems(f)).toEqual(['fleet.yaml:27: spec.workspaces[0].clusters[0].wave: expected a whole number from 1 to 1000, got a number (Infinity)']);
+    expect(problems(f)).toEqual(['fleet.yaml:28: spec.workspaces[0].clusters[0].wave: expected a whole number from 1 to 1000, got a number (Infinity)']);
   });
 
   test('fails if the document is not a mapping, naming the document rather than an empty path', () => {
@@ -79,7 +80,8 @@ describe('app names that are also JavaScript object members', () => {
     const f = baseFleet();
     f.spec.management.platformApps = ['constructor'];
     f.spec.workspaces[0].catalogApps = ['constructor'];
-    expect(problemsOf(() => planFleet(parseFleet(toYaml(f), 'fleet.yaml').fleet, loadCatalog()))).toEqual([
+    const { fleet } = parseFleet(toYaml(f), 'fleet.yaml');
+    expect(problemsOf(() => planFleet(fleet, loadCatalog(), loadAddonSources(fleet)))).toEqual([
       'spec.management.platformApps[0].name: "constructor" is not a platform app of release 2.2.0; '
       + 'its platform apps are listed in src/catalog/releases/2.2.0.yaml',
       'spec.workspaces[0].catalogApps[0].name: "constructor" is not a catalog app of release 2.2.0; '

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { loadFleet, parseFleet } from '../../src/fleet/load-fleet';
-import { baseFleet, problemsOf, tempFile, toYaml } from '../helpers';
+import { baseFleet, problemsOf, ROOT, toYaml, writeFleet } from '../helpers';
 
 const parse = (fleet: unknown) => parseFleet(toYaml(fleet), 'fleet.yaml');
 const problems = (fleet: unknown) => problemsOf(() => parse(fleet));
@@ -11,15 +11,16 @@ describe('a valid fleet file', () => {
     const { fleet } = parse(baseFleet());
     expect(fleet.name).toBe('test');
     expect(fleet.konvoy).toEqual({
-      enabled: true, providerComponents: 'configMaps', addonDelivery: 'helmChartProxy', clusterResourceSetAddons: [],
-      addonManifestsDir: undefined, addonValuesDir: undefined,
+      enabled: true, providers: 'dkpCli', providerComponents: 'url', addonDelivery: undefined, clusterResourceSetAddons: [],
+      addonManifestsDir: path.join(ROOT, 'examples', 'addons-azure'), addonValuesDir: undefined,
     });
     expect(fleet.flux).toEqual({
       mode: 'hub',
       namespace: 'flux-system',
       managementKubeConfigSecret: 'mgmt-kubeconfig',
       gateImage: undefined,
-      sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: undefined },
+      sourceRef: { kind: 'GitRepository', name: 'fleet', namespace: 'flux-system' },
+      bootstrap: { name: 'dkp-fleet', namespace: 'flux-system' },
       path: './dist',
       interval: '10m',
       retryInterval: '2m',
@@ -63,8 +64,10 @@ describe('a valid fleet file', () => {
   test('resolves spec.catalog against the fleet file folder', () => {
     const f = baseFleet();
     f.spec.catalog = './releases';
-    const file = tempFile(toYaml(f));
-    expect(loadFleet(file).fleet.catalogDir).toBe(path.join(path.dirname(file), 'releases'));
+    const file = writeFleet(f);
+    const { fleet } = loadFleet(file);
+    expect(fleet.catalogDir).toBe(path.join(path.dirname(file), 'releases'));
+    expect(fleet.konvoy.addonManifestsDir).toBe(path.join(path.dirname(file), 'examples', 'addons-azure'));
   });
 });
 
@@ -92,7 +95,7 @@ describe('refusing a bad fleet file', () => {
     f.spec.workspaces[0].clsuters = f.spec.workspaces[0].clusters;
     delete f.spec.workspaces[0].clusters;
     expect(problems(f)).toEqual([
-      'fleet.yaml:21: spec.workspaces[0].clsuters: unknown field (did you mean "clusters"?); '
+      'fleet.yaml:22: spec.workspaces[0].clsuters: unknown field (did you mean "clusters"?); '
       + 'allowed fields: name, namespace, platformApps, catalogApps, customApps, projects, clusters',
     ]);
   });
@@ -100,19 +103,19 @@ describe('refusing a bad fleet file', () => {
   test('fails if a field has the wrong type', () => {
     const f = baseFleet();
     f.spec.workspaces[0].clusters[0].wave = 'first';
-    expect(problems(f)).toEqual(['fleet.yaml:27: spec.workspaces[0].clusters[0].wave: expected a whole number from 1 to 1000, got a string ("first")']);
+    expect(problems(f)).toEqual(['fleet.yaml:28: spec.workspaces[0].clusters[0].wave: expected a whole number from 1 to 1000, got a string ("first")']);
   });
 
   test('fails if a required field is missing', () => {
     const f = baseFleet();
     delete f.spec.management.provider;
-    expect(problems(f)).toEqual(['fleet.yaml:10: spec.management.provider: required field is missing']);
+    expect(problems(f)).toEqual(['fleet.yaml:11: spec.management.provider: required field is missing']);
   });
 
   test('fails if an enum value is not allowed, suggesting the closest', () => {
     const f = baseFleet();
     f.spec.flux = { mode: 'hubb' };
-    expect(problems(f)).toEqual(['fleet.yaml:28: spec.flux.mode: "hubb" is not allowed (did you mean "hub"?); allowed values: hub, kommander']);
+    expect(problems(f)).toEqual(['fleet.yaml:29: spec.flux.mode: "hubb" is not allowed (did you mean "hub"?); allowed values: hub, kommander']);
   });
 
   test('fails if a Kubernetes version is not MAJOR.MINOR.PATCH', () => {
@@ -120,8 +123,8 @@ describe('refusing a bad fleet file', () => {
     f.spec.management.kubernetesVersion = '1.21';
     f.spec.workspaces[0].clusters[0].kubernetesVersion = 1.21;
     expect(problems(f)).toEqual([
-      'fleet.yaml:13: spec.management.kubernetesVersion: "1.21" is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8',
-      'fleet.yaml:24: spec.workspaces[0].clusters[0].kubernetesVersion: 1.21 is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8',
+      'fleet.yaml:14: spec.management.kubernetesVersion: "1.21" is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8',
+      'fleet.yaml:25: spec.workspaces[0].clusters[0].kubernetesVersion: 1.21 is not a Kubernetes version; expected MAJOR.MINOR.PATCH such as 1.22.8',
     ]);
   });
 
@@ -135,7 +138,7 @@ describe('refusing a bad fleet file', () => {
     const f = baseFleet();
     f.spec.workspaces[0].name = 'Team_A';
     expect(problems(f)).toEqual([
-      'fleet.yaml:20: spec.workspaces[0].name: "Team_A" is not a valid name; '
+      'fleet.yaml:21: spec.workspaces[0].name: "Team_A" is not a valid name; '
       + 'use 1 to 63 lowercase letters, digits and \'-\', starting and ending with a letter or digit',
     ]);
   });
@@ -144,7 +147,7 @@ describe('refusing a bad fleet file', () => {
     const f = baseFleet();
     f.spec.management.name = `mgmt\n\u001b[31m${'x'.repeat(200)}`;
     const [p] = problems(f);
-    expect(p).toMatch(/^fleet\.yaml:11: spec\.management\.name: "mgmt\\n\\u001b\[31mx+\.\.\. is not a valid name/);
+    expect(p).toMatch(/^fleet\.yaml:12: spec\.management\.name: "mgmt\\n\\u001b\[31mx+\.\.\. is not a valid name/);
     expect(p).not.toContain('\u001b');
     expect(p.length).toBeLessThan(250);
   });
@@ -155,13 +158,13 @@ describe('refusing a bad fleet file', () => {
     f.spec.workspaces[0].clusters[0].nodePools.push({ name: 'prod-east-md-0' });
     f.spec.workspaces[0].platformApps = ['traefik', 'traefik'];
     expect(problems(f)).toEqual([
-      'fleet.yaml:27: spec.workspaces[0].clusters[0].nodePools[1].name: node pool name "prod-east-md-0" is already used at '
+      'fleet.yaml:28: spec.workspaces[0].clusters[0].nodePools[1].name: node pool name "prod-east-md-0" is already used at '
       + 'spec.workspaces[0].clusters[0].nodePools[0].name; node pool names must be unique',
-      'fleet.yaml:30: spec.workspaces[0].platformApps[1].name: app name "traefik" is already used at spec.workspaces[0].platformApps[0].name; '
+      'fleet.yaml:31: spec.workspaces[0].platformApps[1].name: app name "traefik" is already used at spec.workspaces[0].platformApps[0].name; '
       + 'app names must be unique',
-      'fleet.yaml:31: spec.workspaces[1].name: workspace name "team-a" is already used at spec.workspaces[0].name; workspace names must be unique',
-      'fleet.yaml:32: spec.workspaces[1].namespace: namespace "team-a" is already used at spec.workspaces[0].namespace; namespaces must be unique',
-      'fleet.yaml:34: spec.workspaces[1].clusters[0].name: cluster name "mgmt" is already used at spec.management.name; cluster names must be unique',
+      'fleet.yaml:32: spec.workspaces[1].name: workspace name "team-a" is already used at spec.workspaces[0].name; workspace names must be unique',
+      'fleet.yaml:33: spec.workspaces[1].namespace: namespace "team-a" is already used at spec.workspaces[0].namespace; namespaces must be unique',
+      'fleet.yaml:35: spec.workspaces[1].clusters[0].name: cluster name "mgmt" is already used at spec.management.name; cluster names must be unique',
     ]);
   });
 
@@ -170,10 +173,10 @@ describe('refusing a bad fleet file', () => {
     f.spec.workspaces[0].clusters.push({ name: 'prod-west', provider: 'azure', kubernetesVersion: '1.21.6', controlPlane: { name: 'prod-east-control-plane' },
       nodePools: [{ name: 'prod-east-md-0' }] });
     expect(problems(f)).toEqual([
-      'fleet.yaml:31: spec.workspaces[0].clusters[1].controlPlane.name: control plane name "prod-east-control-plane" '
+      'fleet.yaml:32: spec.workspaces[0].clusters[1].controlPlane.name: control plane name "prod-east-control-plane" '
       + 'is also used by cluster "prod-east" in namespace "team-a"; '
       + 'clusters sharing a namespace need distinct control plane names (DKP uses <cluster>-control-plane)',
-      'fleet.yaml:33: spec.workspaces[0].clusters[1].nodePools[0].name: node pool name "prod-east-md-0" '
+      'fleet.yaml:34: spec.workspaces[0].clusters[1].nodePools[0].name: node pool name "prod-east-md-0" '
       + 'is also used by cluster "prod-east" in namespace "team-a"; '
       + 'clusters sharing a namespace need distinct node pool names (DKP uses <cluster>-<pool>)',
     ]);
@@ -221,9 +224,9 @@ describe('refusing a bad fleet file', () => {
     f.spec.flux = { interval: '10 minutes', path: '../outside' };
     f.spec.workspaces[0].customApps = [{ name: 'billing', version: '1.4.0', kubernetesVersions: 'soon' }];
     expect(problems(f)).toEqual([
-      'fleet.yaml:30: spec.workspaces[0].customApps[0].kubernetesVersions: "soon" is not a version range; use a semver range such as ">=1.21.0 <1.23.0"',
-      'fleet.yaml:32: spec.flux.interval: "10 minutes" is not a duration; use a number with a unit (ms, s, m, h), such as 90s, 10m or 1h30m',
-      'fleet.yaml:33: spec.flux.path: "../outside" is not a path inside the repository; '
+      'fleet.yaml:31: spec.workspaces[0].customApps[0].kubernetesVersions: "soon" is not a version range; use a semver range such as ">=1.21.0 <1.23.0"',
+      'fleet.yaml:33: spec.flux.interval: "10 minutes" is not a duration; use a number with a unit (ms, s, m, h), such as 90s, 10m or 1h30m',
+      'fleet.yaml:34: spec.flux.path: "../outside" is not a path inside the repository; '
       + 'use a relative path of letters, digits, \'.\', \'_\', \'-\' and \'/\', without \'..\', such as ./dist',
     ]);
   });

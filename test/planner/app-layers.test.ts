@@ -1,13 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { BUILT_IN_RELEASES, loadCatalog } from '../../src/catalog/load-catalog';
+import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
 import { Layer } from '../../src/planner/layer';
 import { planFleet } from '../../src/planner/plan-fleet';
 import { baseFleet, describeWithShared, problemsOf, SHARED, tempDir, toYaml } from '../helpers';
 
 const catalog = loadCatalog();
-const plan = (f: unknown) => planFleet(parseFleet(toYaml(f), 'fleet.yaml').fleet, catalog);
+const plan = (f: unknown) => {
+  const { fleet } = parseFleet(toYaml(f), 'fleet.yaml');
+  return planFleet(fleet, catalog, loadAddonSources(fleet));
+};
 const layers = (f: unknown) => Object.fromEntries(plan(f).layers.map((l) => [l.name, l])) as Record<string, Layer>;
 const problems = (f: unknown) => problemsOf(() => plan(f));
 
@@ -60,7 +64,7 @@ describe('the Kommander layer', () => {
 describe('the preflight layer', () => {
   test('waits for every ClusterApp the upgrade uses, and the Velero backup', () => {
     const f = baseFleet();
-    f.spec.preflight = { veleroBackup: { name: 'pre-upgrade' } };
+    f.spec.preflight = { veleroBackup: {} };
     const p = layers(f)['mgmt-preflight'];
     expect(p.content).toEqual({ appDeployments: [], versionPatches: [], providers: [], helmChartProxies: [], clusterResourceSets: [] });
     expect(p.checks.map((c) => `${c.kind} ${c.namespace ?? ''}/${c.name} ${c.expect.type}`)).toEqual([
@@ -69,8 +73,51 @@ describe('the preflight layer', () => {
       'ClusterApp /kubecost-0.23.3 exists',
       'ClusterApp /kubecost-thanos-traefik-0.0.1 exists', 'ClusterApp /kubernetes-dashboard-5.1.1 exists', 'ClusterApp /prometheus-adapter-2.17.1 exists',
       'ClusterApp /prometheus-thanos-traefik-0.0.1 exists', 'ClusterApp /reloader-0.0.104 exists', 'ClusterApp /traefik-10.9.1 exists',
-      'Backup velero/pre-upgrade backup-completed',
+      'Backup kommander/dkp-fleet-2-1-1-to-2-2-0 backup-completed',
+      'KubeadmControlPlane default/mgmt-control-plane premise', 'MachineDeployment default/mgmt-md-0 premise',
     ]);
+    expect(p.externalDependsOn).toEqual([{ name: 'dkp-fleet', namespace: 'flux-system' }]);
+  });
+
+  test('waits for a named Velero backup in the namespace given, and for the bootstrap Kustomization the fleet names', () => {
+    const f = baseFleet();
+    f.spec.preflight = { veleroBackup: { name: 'before-2-2-0', namespace: 'velero' } };
+    f.spec.flux = { bootstrap: { name: 'fleet-root', namespace: 'gitops' } };
+    const p = layers(f)['mgmt-preflight'];
+    expect(p.checks.filter((c) => c.kind === 'Backup').map((c) => `${c.namespace}/${c.name} ${c.expect.type}`)).toEqual([
+      'velero/before-2-2-0 backup-completed',
+    ]);
+    expect(p.externalDependsOn).toEqual([{ name: 'fleet-root', namespace: 'gitops' }]);
+  });
+
+  test('fails if a named Velero backup does not name this upgrade (a Backup an earlier upgrade left Completed would pass)', () => {
+    const f = baseFleet();
+    f.spec.preflight = { veleroBackup: { name: 'pre-upgrade', namespace: 'velero' } };
+    expect(problemsOf(() => parseFleet(toYaml(f), 'fleet.yaml'))).toEqual([
+      'fleet.yaml:30: spec.preflight.veleroBackup.name: "pre-upgrade" does not name this upgrade: it must contain the target release as 2-2-0 '
+      + '(for example pre-upgrade-2-2-0, or leave it out for dkp-fleet-...-to-2-2-0); a Backup of another name may be one an earlier upgrade '
+      + 'left Completed, and would pass the preflight',
+    ]);
+  });
+
+  test('waits for the new machine templates the fleet names, once each, before any Kubernetes layer uses them', () => {
+    const f = baseFleet();
+    f.spec.management.controlPlane = { machineTemplate: 'mgmt-cp-1-22-8' };
+    f.spec.management.nodePools = [{ name: 'mgmt-md-0', machineTemplate: 'mgmt-cp-1-22-8' }];
+    f.spec.workspaces[0].clusters[0].nodePools[0].machineTemplate = {
+      name: 'md-0-v2', kind: 'AzureMachinePoolTemplate', apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    };
+    const p = layers(f)['mgmt-preflight'];
+    expect(p.checks.filter((c) => c.kind.endsWith('MachineTemplate') || c.kind.endsWith('MachinePoolTemplate'))
+      .map((c) => [c.apiVersion, c.kind, c.namespace, c.name, c.expect.type, c.applied])).toEqual([
+      // read before the providers move: in the API version the current release (2.1.1, v1alpha4) serves, unless the fleet names one
+      ['infrastructure.cluster.x-k8s.io/v1alpha4', 'AzureMachineTemplate', 'default', 'mgmt-cp-1-22-8', 'exists', false],
+      ['infrastructure.cluster.x-k8s.io/v1beta1', 'AzureMachinePoolTemplate', 'team-a', 'md-0-v2', 'exists', false],
+    ]);
+    f.spec.konvoy = { enabled: false };
+    f.spec.release = '2.1.5';
+    f.spec.currentRelease = '2.1.4';
+    expect(layers(f)['mgmt-preflight'].checks.filter((c) => c.kind.includes('Machine'))).toEqual([]);
   });
 });
 

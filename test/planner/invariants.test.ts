@@ -1,4 +1,5 @@
 import { loadCatalog } from '../../src/catalog/load-catalog';
+import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
 import { checkInvariants, LayerNode } from '../../src/planner/invariants';
 import { planFleet } from '../../src/planner/plan-fleet';
@@ -7,7 +8,8 @@ import { baseFleet, toYaml } from '../helpers';
 function layers(): LayerNode[] {
   const f = baseFleet();
   f.spec.workspaces[0].clusters.push({ name: 'late', provider: 'azure', kubernetesVersion: '1.21.6', wave: 2, nodePools: [{ name: 'late-md-0' }] });
-  return planFleet(parseFleet(toYaml(f), 'fleet.yaml').fleet, loadCatalog()).layers.map((l) => ({ ...l, dependsOn: [...l.dependsOn] }));
+  const { fleet } = parseFleet(toYaml(f), 'fleet.yaml');
+  return planFleet(fleet, loadCatalog(), loadAddonSources(fleet)).layers.map((l) => ({ ...l, dependsOn: [...l.dependsOn] }));
 }
 
 function rewire(ls: LayerNode[], name: string, dependsOn: string[]): LayerNode[] {

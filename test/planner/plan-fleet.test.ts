@@ -1,10 +1,14 @@
 import { loadCatalog } from '../../src/catalog/load-catalog';
+import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
 import { planFleet } from '../../src/planner/plan-fleet';
 import { baseFleet, problemsOf, toYaml } from '../helpers';
 
 const catalog = loadCatalog();
-const plan = (f: unknown) => planFleet(parseFleet(toYaml(f), 'fleet.yaml').fleet, catalog);
+const plan = (f: unknown) => {
+  const { fleet } = parseFleet(toYaml(f), 'fleet.yaml');
+  return planFleet(fleet, catalog, loadAddonSources(fleet));
+};
 const problems = (f: unknown) => problemsOf(() => plan(f));
 const edges = (f: unknown) => Object.fromEntries(plan(f).layers.map((l) => [l.name, l.dependsOn]));
 
@@ -21,8 +25,10 @@ describe('the layer graph', () => {
       'mgmt-core-addons': ['mgmt-capi-providers'],
       'mgmt-control-plane': ['mgmt-core-addons'],
       'mgmt-node-pools': ['mgmt-control-plane'],
-      'cluster-prod-east-core-addons': ['mgmt-node-pools'],
-      'cluster-prod-east-control-plane': ['cluster-prod-east-core-addons'],
+      'cluster-prod-east-preflight': ['mgmt-preflight'],
+      'cluster-prod-east-core-addons': ['cluster-prod-east-preflight', 'mgmt-node-pools'],
+      'cluster-prod-east-addons-ready': ['cluster-prod-east-core-addons'],
+      'cluster-prod-east-control-plane': ['cluster-prod-east-addons-ready'],
       'cluster-prod-east-node-pools': ['cluster-prod-east-control-plane'],
       'wave-1': ['cluster-prod-east-node-pools'],
     });
@@ -44,13 +50,16 @@ describe('the layer graph', () => {
     );
     const e = edges(f);
     expect(e['wave-1']).toEqual(['cluster-prod-east-node-pools']);
-    expect(e['cluster-w2-a-core-addons']).toEqual(['wave-1']);
-    expect(e['cluster-w2-b-core-addons']).toEqual(['wave-1']);
-    expect(e['cluster-w2-a-control-plane']).toEqual(['cluster-w2-a-core-addons']);
+    expect(e['cluster-w2-a-preflight']).toEqual(['mgmt-preflight']);
+    expect(e['cluster-w2-a-core-addons']).toEqual(['cluster-w2-a-preflight', 'wave-1']);
+    expect(e['cluster-w2-b-core-addons']).toEqual(['cluster-w2-b-preflight', 'wave-1']);
+    expect(e['cluster-w2-a-addons-ready']).toEqual(['cluster-w2-a-core-addons']);
+    expect(e['cluster-w2-a-control-plane']).toEqual(['cluster-w2-a-addons-ready']);
     expect(e['cluster-w2-a-node-pools']).toBeUndefined(); // no node pools: the control plane is its last layer
     expect(e['wave-2']).toEqual(['cluster-w2-a-control-plane', 'cluster-w2-b-node-pools']);
-    expect(e['cluster-w3-a-core-addons']).toEqual(['wave-2']);
-    expect(e['cluster-w3-a-kubernetes']).toEqual(['cluster-w3-a-core-addons']);
+    expect(e['cluster-w3-a-core-addons']).toEqual(['cluster-w3-a-preflight', 'wave-2']);
+    expect(e['cluster-w3-a-addons-ready']).toEqual(['cluster-w3-a-core-addons']);
+    expect(e['cluster-w3-a-kubernetes']).toEqual(['cluster-w3-a-addons-ready']);
     expect(e['cluster-w3-a-control-plane']).toBeUndefined();
     expect(e['wave-3']).toEqual(['cluster-w3-a-kubernetes']);
   });

@@ -1,7 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import fc from 'fast-check';
 import * as semver from 'semver';
+import * as YAML from 'yaml';
 import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { Release } from '../../src/catalog/release';
+import { ADDON_PLACEHOLDERS, ROOT } from '../helpers';
 
 /**
  * Random VALID fleets for property tests. fast-check draws a blueprint of plain choices
@@ -68,8 +72,11 @@ export const blueprint = fc.record({
     pinTarget: fc.boolean(), target: fc.nat(), current: fc.nat(), topology: fc.nat({ max: 5 }).map((n) => n === 5),
     pools: fc.array(nodePoolBp, { maxLength: 3 }), platform: fc.array(fc.nat(), { maxLength: 6 }), apps: appsBp, nameLength: fc.nat({ max: 40 }),
   }),
+  // Konvoy settings: providers through cluster-api-operator; core addons by HelmChartProxy (where the release and the
+  // placeholder values allow it) rather than the ClusterResourceSets of the placeholder manifests; the delivery written out.
+  konvoySettings: fc.record({ operator: fc.boolean(), helm: fc.nat({ max: 3 }).map((n) => n === 3), explicitDelivery: fc.boolean() }),
   flux: fc.record({
-    source: fc.nat(), sourceNamespace: fc.boolean(), namespace: fc.boolean(), mgmtKubeConfig: fc.boolean(), gateImage: fc.boolean(),
+    source: fc.nat(), sourceNamespace: fc.boolean(), namespace: fc.boolean(), mgmtKubeConfig: fc.boolean(), gateImage: fc.boolean(), bootstrap: fc.boolean(),
     path: fc.option(fc.record({
       dotSlash: fc.boolean(),
       segments: fc.array(fc.array(fc.nat({ max: PATH_CHARS.length - 1 }), { minLength: 1, maxLength: 8 }), { maxLength: 4 }),
@@ -78,7 +85,8 @@ export const blueprint = fc.record({
     }), { nil: undefined }),
     interval: fc.nat(), retryInterval: fc.nat(), timeout: fc.nat(),
   }),
-  backup: fc.boolean(),
+  // 0: no backup; 1: the default name and namespace; 2: a name of this upgrade; 3: another namespace
+  backup: fc.nat({ max: 3 }),
   names: fc.array(fc.nat({ max: NAME_CHARS.length - 1 }), { minLength: 64, maxLength: 64 }),
   sample: fc.nat(),
 });
@@ -97,11 +105,21 @@ export interface Expected {
   readonly path: string;
   readonly capiContract: string;
   readonly kustomizationApiVersion: string;
+  /** The Kustomization mgmt-preflight depends on besides the layers: the bootstrap one, as Flux resolves it. */
+  readonly bootstrap: { readonly name: string; readonly namespace: string };
+  /** The Velero Backup mgmt-preflight waits for, if any. */
+  readonly backup?: { readonly name: string; readonly namespace: string };
 }
 
 export interface BuiltFleet {
   readonly fleet: any;
   readonly expected: Expected;
+  /**
+   * Providers whose placeholder addon manifests (test/helpers.ts ADDON_PLACEHOLDERS) the folder
+   * `./addons` beside the fleet file must hold (addonManifestsFor): the fleet names that folder
+   * when its core addons go by ClusterResourceSet. Empty when it names none.
+   */
+  readonly addonManifestsFor: readonly string[];
 }
 
 /** Every (current, target) pair the catalog accepts and whose target has Kubernetes facts; current may be unknown. */
@@ -134,18 +152,43 @@ function fluxPath(p: NonNullable<Blueprint['flux']['path']>): { raw: string; nor
   return { raw, normalized: parts.length === 0 ? '.' : `./${parts.join('/')}` };
 }
 
+/** The placeholder values of HelmChartProxy delivery (spec.konvoy.addons.values), in the repository. */
+const ADDON_VALUES = 'examples/addon-values';
+
 /**
  * Infrastructure providers whose Konvoy layers `release` can write with its own facts: the
- * Cluster API providers are known and every core addon has a Helm chart (so no addon manifests
- * are needed). Empty when the release has no Konvoy facts.
+ * Cluster API providers are known with their manager Deployments, and the core addons can be
+ * delivered: by ClusterResourceSet, from the provider's placeholder manifests; by HelmChartProxy,
+ * when every addon has a Helm chart and the placeholder values hold those the chart needs
+ * (valuesRequired). Empty when the release has no Konvoy facts.
  */
-export function konvoyProviders(release: Release): string[] {
+export function konvoyProviders(release: Release, delivery: 'clusterResourceSet' | 'helmChartProxy' = 'clusterResourceSet'): string[] {
   const capi = release.capiProviders;
-  if (capi?.core === undefined || capi.bootstrap === undefined || capi.controlPlane === undefined) return [];
-  return Object.keys(capi.infrastructure ?? {}).sort().filter((p) => {
+  if ([capi?.core, capi?.bootstrap, capi?.controlPlane].some((c) => c?.deployment === undefined)) return [];
+  return Object.entries(capi?.infrastructure ?? {}).filter(([, c]) => c?.deployment !== undefined).map(([p]) => p).sort().filter((p) => {
+    if (delivery === 'clusterResourceSet') return ADDON_PLACEHOLDERS[p] !== undefined;
     const addons = release.coreAddons?.[p as keyof NonNullable<Release['coreAddons']>];
-    return addons !== undefined && addons.every((a) => a.chart !== undefined);
+    return addons !== undefined && addons.every((a) => a.chart !== undefined
+      && (a.valuesRequired === undefined || fs.existsSync(path.join(ROOT, ADDON_VALUES, `${a.name}.yaml`))));
   });
+}
+
+const workloadsMemo = new Map<string, boolean>();
+
+/**
+ * Whether a provider's placeholder addon manifests hold a Deployment, DaemonSet or StatefulSet:
+ * then each managed cluster of that provider gets a layer that checks them on the cluster
+ * (cluster-<c>-addons-ready). Read from the files, not from dkp-fleet.
+ */
+export function placeholderHasWorkloads(provider: string): boolean {
+  const known = workloadsMemo.get(provider);
+  if (known !== undefined) return known;
+  const root = path.join(ROOT, ADDON_PLACEHOLDERS[provider], 'providers', provider);
+  const docs = fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml'))
+    .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(root, f), 'utf8')).map((d) => d.toJS()));
+  const found = docs.some((o) => o?.apiVersion === 'apps/v1' && ['Deployment', 'DaemonSet', 'StatefulSet'].includes(o.kind));
+  workloadsMemo.set(provider, found);
+  return found;
 }
 
 /**
@@ -153,19 +196,25 @@ export function konvoyProviders(release: Release): string[] {
  */
 export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   const allPairs = releasePairs(catalog);
-  // Konvoy layers need the target's provider and addon facts (the catalog has them for 2.1.0 and 2.2.0).
+  // Konvoy layers need the target's provider facts (the catalog has them for 2.1.0 and 2.2.0).
   const konvoyPairs = allPairs.filter((p) => konvoyProviders(p.target).length > 0);
   const konvoy = !bp.konvoyOff && konvoyPairs.length > 0;
   const picked = pick(konvoy ? konvoyPairs : allPairs, bp.pair);
   const target = picked.target;
   const current = bp.noCurrent && !bp.kommander ? undefined : picked.current;
+  // Core addons: by ClusterResourceSet from the placeholder manifests (how DKP 2.1 and 2.2 deliver them), or by HelmChartProxy
+  // where the target allows it for some provider; the fleet names the delivery unless the release it upgrades from records it.
+  const helmProviders = konvoy ? konvoyProviders(target, 'helmChartProxy') : [];
+  const helm = konvoy && bp.konvoySettings.helm && helmProviders.length > 0;
+  const defaultDelivery = (current ?? target).addonDelivery;
+  const operator = konvoy && bp.konvoySettings.operator;
   const k8s = target.kubernetes!;
   const supported = KUBERNETES.filter((v) => semver.satisfies(v, k8s.supported));
   const kcAtLeast = (v: string) => current !== undefined && semver.gte(semver.coerce(current.flux.kustomizeController)!, v);
-  const providers = konvoy ? konvoyProviders(target) : ['aws', 'azure', 'vsphere', 'gcp', 'preprovisioned'];
-  // Provider components without a release URL (D2iQ forks) come from ConfigMaps.
+  const providers = konvoy ? (helm ? helmProviders : konvoyProviders(target)) : ['aws', 'azure', 'vsphere', 'gcp', 'preprovisioned'];
+  // Provider components without a release URL (D2iQ forks) come from ConfigMaps (through cluster-api-operator only).
   const capi = target.capiProviders;
-  const needsConfigMaps = konvoy && [
+  const needsConfigMaps = operator && [
     capi?.core, capi?.bootstrap, capi?.controlPlane,
     ...providers.map((p) => capi?.infrastructure?.[p as keyof NonNullable<NonNullable<typeof capi>['infrastructure']>]),
   ].some((c) => c !== undefined && c.url === undefined);
@@ -173,7 +222,9 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   const kommander = bp.kommander && current !== undefined && (!konvoy || kcAtLeast('0.22.0'));
   const names = bp.names;
 
-  const targets = new Map<string, { version: string; namespace: string; controlPlane: string; topology: boolean; pools: string[] }>();
+  const targets = new Map<string, {
+    version: string; namespace: string; controlPlane: string; topology: boolean; pools: string[]; provider: string;
+  }>();
   /** A Konvoy cluster's versions, following the rules of resolve-kubernetes.ts. */
   const versions = (c: { pinTarget: boolean; target: number; current: number }, ceiling: string | undefined) => {
     if (!konvoy) {
@@ -227,9 +278,10 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   // platform apps a fleet may list: not retired by the target (its retiredApps)
   const platformNames = Object.keys(target.platformApps).sort().filter((n) => !Object.prototype.hasOwnProperty.call(target.retiredApps ?? {}, n));
   const mApps = apps(mb.apps, [mv.current, mv.target], 'mgmt');
+  const mProvider = pick(providers, mb.current);
   const management: any = {
     name: mName,
-    provider: pick(providers, mb.current),
+    provider: mProvider,
     kubernetesVersion: mv.current,
     ...(mv.pinned ? { targetKubernetesVersion: mv.pinned } : {}),
     ...(mb.topology ? { topology: true } : {}),
@@ -239,6 +291,7 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
   };
   targets.set(mName, {
     version: mv.target, namespace: 'default', controlPlane: `${mName}-control-plane`, topology: mb.topology, pools: mPools.map((p) => p.name),
+    provider: mProvider,
   });
 
   // Workspaces and their clusters.
@@ -265,10 +318,11 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     const cPools = topology ? [] : pools(c.pools, name, v.current, v.target);
     const wave = pick(WAVES, c.wave);
     waves.add(wave);
+    const provider = pick(providers, c.target + c.current);
     ws.clusters.push({
       name,
       ...(i % 3 === 0 ? { type: 'managed' } : {}),
-      provider: pick(providers, c.target + c.current),
+      provider,
       ...(namespace ? { namespace } : {}),
       kubernetesVersion: v.current,
       ...(v.pinned ? { targetKubernetesVersion: v.pinned } : {}),
@@ -285,6 +339,7 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
       controlPlane: c.controlPlaneName && !topology ? `${name}-cp` : `${name}-control-plane`,
       topology,
       pools: cPools.map((p) => p.name),
+      provider,
     });
   });
 
@@ -323,7 +378,10 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     layers.push('mgmt-capi-providers', 'mgmt-core-addons');
     for (const [name, t] of targets) {
       const prefix = name === mName ? 'mgmt' : `cluster-${name}`;
-      if (name !== mName) layers.push(`${prefix}-core-addons`);
+      // A managed cluster's premise is proven by a preflight layer of its own (the management cluster's by mgmt-preflight).
+      if (name !== mName) layers.push(`${prefix}-preflight`, `${prefix}-core-addons`);
+      // A managed cluster's ClusterResourceSet workloads are checked on it, before its Kubernetes moves (the management cluster's in its own layer).
+      if (name !== mName && !helm && placeholderHasWorkloads(t.provider)) layers.push(`${prefix}-addons-ready`);
       if (t.topology) layers.push(`${prefix}-kubernetes`);
       else layers.push(`${prefix}-control-plane`, ...(t.pools.length > 0 ? [`${prefix}-node-pools`] : []));
     }
@@ -336,16 +394,30 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     ? (kcAtLeast('0.30.0') ? ['GitRepository', 'OCIRepository', 'Bucket'] : ['GitRepository', 'Bucket'])
     : ['GitRepository', 'OCIRepository', 'Bucket'];
   const p = fb.path === undefined ? undefined : fluxPath(fb.path);
+  const fluxNamespace = fb.namespace ? (kommander ? 'kommander-layers' : 'fleet-hub') : (kommander ? 'kommander-flux' : 'flux-system');
   const flux = {
     mode: kommander ? 'kommander' : fb.source % 2 === 0 ? 'hub' : undefined,
-    ...(fb.namespace ? { namespace: kommander ? 'kommander-layers' : 'fleet-hub' } : {}),
+    ...(fb.namespace ? { namespace: fluxNamespace } : {}),
     ...(!kommander && fb.mgmtKubeConfig ? { managementKubeConfig: { secretRef: { name: 'mgmt-admin.kubeconfig' } } } : {}),
     ...(fb.gateImage ? { gateImage: 'registry.example/kubectl:v1.22.8' } : {}),
     sourceRef: { kind: pick(sourceKinds, fb.source), name: 'fleet-src', ...(fb.sourceNamespace ? { namespace: 'sources' } : {}) },
+    ...(fb.bootstrap ? { bootstrap: { name: 'fleet-root', ...(fb.sourceNamespace ? { namespace: 'sources' } : {}) } } : {}),
     ...(p ? { path: p.raw } : {}),
     interval: pick(DURATIONS, fb.interval),
     retryInterval: pick(DURATIONS, fb.retryInterval),
     timeout: pick(DURATIONS, fb.timeout),
+  };
+  const bootstrap = { name: fb.bootstrap ? 'fleet-root' : 'dkp-fleet', namespace: fb.bootstrap && fb.sourceNamespace ? 'sources' : fluxNamespace };
+  // A backup's name must name this upgrade: the target release, dashed.
+  const dashed = (v: string) => v.replace(/\./g, '-');
+  const backup = [undefined, {}, { name: `pre-upgrade-${dashed(target.version)}` }, { namespace: 'velero' }][bp.backup] as
+    { name?: string; namespace?: string } | undefined;
+  const explicitDelivery = defaultDelivery !== 'clusterResourceSet' || bp.konvoySettings.explicitDelivery;
+  const konvoySpec = !konvoy ? { enabled: false } : {
+    ...(operator ? { providers: 'clusterApiOperator', ...(needsConfigMaps ? { providerComponents: 'configMaps' } : {}) } : {}),
+    addons: helm
+      ? { delivery: 'helmChartProxy', values: `./${ADDON_VALUES}` }
+      : { ...(explicitDelivery ? { delivery: 'clusterResourceSet' } : {}), manifests: './addons' },
   };
   const fleet = {
     apiVersion: 'dkp-fleet/v1alpha1',
@@ -354,9 +426,9 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     spec: {
       release: target.version,
       ...(current ? { currentRelease: current.version } : {}),
-      ...(konvoy ? (needsConfigMaps ? { konvoy: { providerComponents: 'configMaps' } } : {}) : { konvoy: { enabled: false } }),
+      konvoy: konvoySpec,
       flux,
-      ...(bp.backup ? { preflight: { veleroBackup: { name: 'pre-upgrade' } } } : {}),
+      ...(backup ? { preflight: { veleroBackup: backup } } : {}),
       management,
       workspaces: fleetWorkspaces,
     },
@@ -369,6 +441,14 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
       path: p?.normalized ?? './dist',
       capiContract: target.capiContract,
       kustomizationApiVersion: kommander && !kcAtLeast('1.0.0') ? 'kustomize.toolkit.fluxcd.io/v1beta2' : 'kustomize.toolkit.fluxcd.io/v1',
+      bootstrap,
+      ...(backup ? {
+        backup: {
+          name: backup.name ?? `dkp-fleet-${current ? `${dashed(current.version)}-to-` : ''}${dashed(target.version)}`,
+          namespace: backup.namespace ?? 'kommander',
+        },
+      } : {}),
     },
+    addonManifestsFor: konvoy && !helm ? [...new Set([...targets.values()].map((t) => t.provider))].sort() : [],
   };
 }

@@ -6,7 +6,7 @@ import * as YAML from 'yaml';
 import { FleetError, formatProblem } from '../../src/input/problems';
 import { checkInvariants } from '../../src/planner/invariants';
 import { synthToDist } from '../../src/synth';
-import { describeWithShared, fingerprint, HAVE_SHARED, layersFromDist, ROOT, tempDir } from '../helpers';
+import { bootstrapOf, copyAddonFolders, describeWithShared, fingerprint, HAVE_SHARED, layersFromDist, ROOT, tempDir } from '../helpers';
 import { schemaErrors } from '../proof-helpers';
 
 /**
@@ -139,7 +139,10 @@ describe('fuzzing the shipped fleets', () => {
     const dir = tempDir();
     const dist = path.join(dir, 'dist');
     const file = path.join(dir, 'fleet.yaml');
+    // The addon folders each shipped fleet names, relative to it, beside the mutants' file: a mutant finds them as its source does.
+    for (const source of SOURCES) copyAddonFolders(YAML.parse(source.text), dir, path.dirname(path.join(ROOT, source.name)));
     synthToDist({ fleetFile: path.join(ROOT, 'fleet.yaml'), outdir: dist });
+    const entries = [...fs.readdirSync(dir), 'fleet.yaml'].sort().join();
     let before = fingerprint(dist);
     const stats = { refused: 0, synthesized: 0, throughProcess: 0, problems: 0 };
 
@@ -161,7 +164,7 @@ describe('fuzzing the shipped fleets', () => {
         }
         const now = fingerprint(dist);
         if (JSON.stringify(now) !== JSON.stringify(before)) throw new Error('a refused synthesis changed dist/');
-        if (fs.readdirSync(dir).sort().join() !== 'dist,fleet.yaml') throw new Error(`left files beside dist/: ${fs.readdirSync(dir)}`);
+        if (fs.readdirSync(dir).sort().join() !== entries) throw new Error(`left files beside dist/: ${fs.readdirSync(dir)}`);
         stats.refused++;
         stats.problems += lines.length;
         if (stats.throughProcess < PROCESS_SAMPLE && stats.refused % 7 === 1) {
@@ -181,6 +184,10 @@ describe('fuzzing the shipped fleets', () => {
       // Synthesized: the output must be as good as any.
       const violations = checkInvariants(layersFromDist(dist));
       if (violations.length > 0) throw new Error(`ordering invariants broken: ${violations.slice(0, 10).join('; ')}\n--- mutant ---\n${text}`);
+      const bootstrap = bootstrapOf(dist);
+      if (bootstrap.length !== 1) {
+        throw new Error(`mgmt-preflight depends on ${JSON.stringify(bootstrap)} outside the layers, not one bootstrap\n--- mutant ---\n${text}`);
+      }
       if (HAVE_SHARED) {
         const errors = schemaErrors(dist);
         if (errors.length > 0) throw new Error(`schema errors: ${errors.slice(0, 10).join('; ')}\n--- mutant ---\n${text}`);

@@ -1,13 +1,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
 import * as YAML from 'yaml';
+import { blueprint, Blueprint, buildFleet, BuiltFleet, releasePairs } from './fleet-arbitrary';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { checkInvariants, LayerNode } from '../../src/planner/invariants';
+import { Plan } from '../../src/planner/plan-fleet';
 import { synthToDist } from '../../src/synth';
-import { describeWithShared, fingerprint, HAVE_SHARED, kustomizeBuild, layersFromDist, tempDir, toYaml } from '../helpers';
+import {
+  addonManifestsFor, bootstrapOf, describeWithShared, fingerprint, HAVE_SHARED, kustomizeBuild, layersFromDist, tempDir, toYaml, writeFleet,
+} from '../helpers';
 import { schemaErrors } from '../proof-helpers';
-import { blueprint, Blueprint, buildFleet, BuiltFleet, releasePairs } from './fleet-arbitrary';
 
 /**
  * Property tests over random valid fleets (fleet-arbitrary.ts): synthesized in-process, each
@@ -58,7 +62,7 @@ function reachabilityViolations(layers: readonly LayerNode[]): string[] {
   // Every Konvoy layer of a managed cluster follows every management layer. (Its app checks,
   // cluster-<c>-platform-apps and -catalog-apps, run before mgmt-capi-providers by design:
   // apps move before any Kubernetes, so they cannot follow the management cluster's Konvoy layers.)
-  const managedKonvoy = names.filter((n) => /^cluster-.+-(core-addons|control-plane|node-pools|kubernetes)$/.test(n));
+  const managedKonvoy = names.filter((n) => /^cluster-.+-(core-addons|addons-ready|control-plane|node-pools|kubernetes)$/.test(n));
   mustFollow(managedKonvoy, names.filter((n) => n.startsWith('mgmt-')), 'managed after management');
   // Every Kubernetes version layer follows every app layer.
   const versionLayers = names.filter((n) => /-(control-plane|node-pools|kubernetes)$/.test(n));
@@ -72,21 +76,23 @@ function objectsOf(folder: string): any[] {
   return fs.readdirSync(folder).filter((f) => f !== 'kustomization.yaml').sort().map((f) => YAML.parse(fs.readFileSync(path.join(folder, f), 'utf8')));
 }
 
-function synth(built: BuiltFleet): string {
+/** Writes the fleet, with the addon folders it names, into a folder of its own, and synthesizes it there. */
+function synth(built: BuiltFleet): { dist: string; plan: Plan } {
   const dir = tempDir();
-  const file = path.join(dir, 'fleet.yaml');
-  fs.writeFileSync(file, toYaml(built.fleet));
+  addonManifestsFor(built.addonManifestsFor, dir);
+  const file = writeFleet(built.fleet, dir);
   const dist = path.join(dir, 'dist');
-  synthToDist({ fleetFile: file, outdir: dist });
-  return dist;
+  const { plan } = synthToDist({ fleetFile: file, outdir: dist });
+  return { dist, plan };
 }
 
 /** Checks one generated fleet; throws (with the fleet) on the first failed check. */
 function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: number; kustomized: number }): void {
   const built = buildFleet(bp, catalog);
   let dist: string;
+  let plan: Plan;
   try {
-    dist = synth(built);
+    ({ dist, plan } = synth(built));
   } catch (e) {
     throw new Error(`a valid fleet was refused: ${(e as Error).message}\n--- fleet ---\n${toYaml(built.fleet)}`);
   }
@@ -100,6 +106,14 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
   if (invariants.length > 0) fail('ordering invariants broken', invariants);
   const reach = reachabilityViolations(layers);
   if (reach.length > 0) fail('reachability broken', reach.slice(0, 20));
+  // The first layer waits for the bootstrap Kustomization the fleet names (or the default), and for the backup of this upgrade.
+  const bootstrap = bootstrapOf(dist);
+  if (JSON.stringify(bootstrap) !== JSON.stringify([built.expected.bootstrap])) fail('mgmt-preflight dependsOn', { bootstrap, want: built.expected.bootstrap });
+  const backups = plan.layers.find((l) => l.name === 'mgmt-preflight')!.checks.filter((c) => c.kind === 'Backup')
+    .map((c) => ({ name: c.name, namespace: c.namespace }));
+  if (JSON.stringify(backups) !== JSON.stringify(built.expected.backup ? [built.expected.backup] : [])) {
+    fail('mgmt-preflight backup', { backups, want: built.expected.backup });
+  }
 
   // 2. Exactly the layers the fleet asks for, each a folder with one Kustomization.
   const names = layers.map((l) => l.name).sort();
@@ -143,7 +157,7 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
   }
 
   // 4. Deterministic: the same fleet, from another folder, gives byte-identical output.
-  const again = synth(built);
+  const again = synth(built).dist;
   const a = fingerprint(dist);
   const b = fingerprint(again);
   if (JSON.stringify(a) !== JSON.stringify(b)) fail('two syntheses differ', Object.keys(a).filter((k) => a[k] !== b[k]).slice(0, 10));
@@ -162,7 +176,8 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
     const built2 = kustomizeBuild(path.join(dist, folder));
     const key = (o: any) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
     const byKey = new Map(built2.map((o) => [key(o), o]));
-    if (built2.length !== own.length || own.some((o) => JSON.stringify(byKey.get(key(o))) !== JSON.stringify(o))) {
+    // Deep equality whatever the order of mapping keys (kustomize sorts them; a ConfigMap is written metadata first)
+    if (built2.length !== own.length || own.some((o) => !isDeepStrictEqual(byKey.get(key(o)), o))) {
       fail(`kubectl kustomize ${folder} differs from the folder's objects`, { built: built2.map(key), own: own.map(key) });
     }
     stats.kustomized++;

@@ -5,7 +5,7 @@ import * as YAML from 'yaml';
 import { CliIo, runCli } from '../../src/cli';
 import { mermaidGraph } from '../../src/report/mermaid';
 import { synthesize, synthToDist } from '../../src/synth';
-import { baseFleet, fingerprint, ROOT, tempDir, toYaml } from '../helpers';
+import { baseFleet, fingerprint, ROOT, tempDir, writeFleet } from '../helpers';
 
 const EXAMPLES = ['fleet.yaml', ...fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `examples/${f}`)];
 
@@ -15,12 +15,6 @@ function cli(args: string[], env: Record<string, string>): { code: number; out: 
   let err = '';
   const io: CliIo = { out: (s) => { out += s; }, err: (s) => { err += s; }, env };
   return { code: runCli(args, io), out, err };
-}
-
-function writeFleet(dir: string, f: unknown): string {
-  const file = path.join(dir, 'fleet.yaml');
-  fs.writeFileSync(file, toYaml(f));
-  return file;
 }
 
 describe('PLAN.md', () => {
@@ -40,16 +34,23 @@ describe('PLAN.md', () => {
     expect(md).toContain('| AppDeployment team-a/traefik | 10.3.0 | 10.9.1 |');
     expect(md).toContain('| MachineDeployment team-a/prod-east-md-1 machine template | ? | AzureMachineTemplate prod-east-md-1-v1-22-8 |');
     expect(md).toContain('- HelmRelease team-a/traefik Ready at chart 10.9.1');
-    expect(md).toMatch(/\| 25 \| \d+ \| 1 \| `wave-1` \|/);
+    expect(md).toMatch(/\| 26 \| \d+ \| 1 \| `wave-1` \|/);
     expect(md).toContain('```mermaid\nflowchart TD\n');
   });
 
   test('says which checks are ready-only, and why', () => {
-    const md = synthesize({ fleetFile: path.join(ROOT, 'examples/kommander-mode.yaml') }).files.find((f) => f.path === 'PLAN.md')!.content;
+    // examples/kommander-mode.yaml without its gateImage: Kommander's Flux has no CEL, and no Job gate runs.
+    const f = YAML.parse(fs.readFileSync(path.join(ROOT, 'examples/kommander-mode.yaml'), 'utf8'));
+    delete f.spec.flux.gateImage;
+    const md = synthesize({ fleetFile: writeFleet(f) }).files.find((x) => x.path === 'PLAN.md')!.content;
     expect(md).toContain('- 6 layers are ready-only for some checks, not version-checked '
-      + '(Kommander\'s Flux 0.29.5 (kustomize-controller v0.24.4) from DKP 2.2.1 '
-      + 'has no CEL health checks and spec.flux.gateImage is not set): those checks can pass before the new versions run.');
+      + '(Kommander\'s Flux 0.29.5 (kustomize-controller v0.24.4) from DKP 2.2.1 has no CEL health checks; '
+      + 'spec.flux.gateImage is not set, so no Job gate runs): those checks can pass before the upgrade finished. Marked "ready-only" below.');
     expect(md).toContain('- HelmRelease kommander/traefik Ready at chart 10.9.1 — **ready-only, not version-checked**');
+    // With it (the example as shipped), Job gates make those checks exact.
+    const shipped = synthesize({ fleetFile: path.join(ROOT, 'examples/kommander-mode.yaml') }).files.find((x) => x.path === 'PLAN.md')!.content;
+    expect(shipped).not.toContain('ready-only');
+    expect(shipped).toContain('- HelmRelease kommander/traefik Ready at chart 10.9.1\n');
   });
 
   test('condenses the graph of a large fleet into workspaces and waves', () => {
@@ -60,11 +61,12 @@ describe('PLAN.md', () => {
         name: `c-${w}-${c}`, provider: 'azure', kubernetesVersion: '1.21.6', wave: 1 + (c % 2), nodePools: [{ name: `c-${w}-${c}-md-0` }],
       })),
     }));
-    const doc = synthesize({ fleetFile: writeFleet(tempDir(), f) }).document;
+    const doc = synthesize({ fleetFile: writeFleet(f) }).document;
     expect(doc.layers.length).toBeGreaterThan(80);
     const graph = mermaidGraph(doc.layers);
     expect(graph).toContain('G4["workspace ws-0: 7 app layers"]');
-    expect(graph).toContain('G14["wave 1 clusters: 54 layers"]');
+    expect(graph).toContain('G14["wave 1 clusters: 90 layers"]');
+    expect(graph).toContain('G16["wave 2 clusters: 60 layers"]');
     expect(graph).toContain('G14 --> G15');
     expect(graph.split('\n').length).toBeLessThan(60);
   });
@@ -100,7 +102,7 @@ describe('npm run check', () => {
     const dist = path.join(tempDir(), 'dist');
     synthToDist({ fleetFile: path.join(ROOT, 'fleet.yaml'), outdir: dist });
     const r = cli(['check'], { FLEET: path.join(ROOT, 'fleet.yaml'), FLEET_OUT: dist });
-    expect(r).toEqual({ code: 0, out: '', err: `dkp-fleet: ${dist}/ is up to date with ${path.join(ROOT, 'fleet.yaml')} (67 files)\n` });
+    expect(r).toEqual({ code: 0, out: '', err: `dkp-fleet: ${dist}/ is up to date with ${path.join(ROOT, 'fleet.yaml')} (77 files)\n` });
   });
 
   test('fails if dist/ is stale, listing every file that differs', () => {
@@ -137,7 +139,7 @@ function diff(a: Record<string, string>, b: Record<string, string>): { added: st
 }
 
 function output(f: unknown): Record<string, string> {
-  return Object.fromEntries(synthesize({ fleetFile: writeFleet(tempDir(), f) }).files.map((x) => [x.path, x.content]));
+  return Object.fromEntries(synthesize({ fleetFile: writeFleet(f) }).files.map((x) => [x.path, x.content]));
 }
 
 describe('diff locality', () => {
@@ -187,8 +189,9 @@ describe('diff locality', () => {
     expect(d.removed).toEqual([]);
     expect(d.added.every((p) => p.includes('prod-north'))).toBe(true);
     expect(d.added.filter((p) => p.startsWith('fleet/'))).toEqual([
-      'fleet/cluster-prod-north-catalog-apps.yaml', 'fleet/cluster-prod-north-control-plane.yaml', 'fleet/cluster-prod-north-core-addons.yaml',
-      'fleet/cluster-prod-north-node-pools.yaml', 'fleet/cluster-prod-north-platform-apps.yaml',
+      'fleet/cluster-prod-north-addons-ready.yaml', 'fleet/cluster-prod-north-catalog-apps.yaml', 'fleet/cluster-prod-north-control-plane.yaml',
+      'fleet/cluster-prod-north-core-addons.yaml', 'fleet/cluster-prod-north-node-pools.yaml', 'fleet/cluster-prod-north-platform-apps.yaml',
+      'fleet/cluster-prod-north-preflight.yaml',
     ]);
     expect(d.changed).toEqual([
       'PLAN.md',
@@ -212,7 +215,7 @@ describe('the removal guard', () => {
   function committed(f: unknown): { dir: string; dist: string } {
     const dir = tempDir();
     const dist = path.join(dir, 'dist');
-    synthToDist({ fleetFile: writeFleet(dir, f), outdir: dist });
+    synthToDist({ fleetFile: writeFleet(f, dir), outdir: dist });
     return { dir, dist };
   }
 
@@ -221,11 +224,12 @@ describe('the removal guard', () => {
     const { dir, dist } = committed(f);
     const before = fingerprint(dist);
     f.spec.workspaces[0].clusters = [];
-    const file = writeFleet(dir, f);
+    const file = writeFleet(f, dir);
     const r = cli(['synth'], { FLEET: file, FLEET_OUT: dist });
     expect(r.code).toBe(1);
-    expect(r.err).toContain(`${file}:19: spec.workspaces: managed cluster "prod-east" is no longer in the fleet, but dist/ manages 7 Cluster API objects of it `
-      + '(HelmChartProxy team-a/azure-disk-csi-prod-east, HelmChartProxy team-a/calico-prod-east, HelmChartProxy team-a/cluster-autoscaler-prod-east, ...). '
+    expect(r.err).toContain(`${file}:20: spec.workspaces: managed cluster "prod-east" is no longer in the fleet, but dist/ manages 7 Cluster API objects of it `
+      + '(ClusterResourceSet team-a/azure-disk-csi-prod-east, ClusterResourceSet team-a/calico-cni-installation-prod-east, '
+      + 'ClusterResourceSet team-a/cluster-autoscaler-prod-east, ...). '
       + 'If it is leaving the fleet, keep its entry with removed: true (its objects stay in place; dkp-fleet stops managing them); else put it back');
     expect(fingerprint(dist)).toEqual(before);
     expect(cli(['check'], { FLEET: file, FLEET_OUT: dist }).code).toBe(1);
@@ -235,7 +239,7 @@ describe('the removal guard', () => {
     const f = baseFleet();
     const { dir, dist } = committed(f);
     f.spec.workspaces[0].clusters[0] = { name: 'prod-east', removed: true, provider: 'azure' };
-    const r = cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist });
+    const r = cli(['synth'], { FLEET: writeFleet(f, dir), FLEET_OUT: dist });
     expect(r.code).toBe(0);
     expect(fs.readdirSync(dist).filter((d) => d.includes('prod-east'))).toEqual([]);
     expect(fs.readFileSync(path.join(dist, 'PLAN.md'), 'utf8'))
@@ -247,23 +251,24 @@ describe('the removal guard', () => {
     f.spec.workspaces[0].clusters[0].nodePools.push({ name: 'prod-east-md-1' });
     const { dir, dist } = committed(f);
     f.spec.workspaces[0].clusters[0].nodePools.pop();
-    const r = cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist });
+    const r = cli(['synth'], { FLEET: writeFleet(f, dir), FLEET_OUT: dist });
     expect(r.code).toBe(1);
     expect(r.err).toContain('spec.workspaces: MachineDeployment team-a/prod-east-md-1 is in dist/cluster-prod-east-node-pools/ '
       + 'but this fleet no longer writes it: prune protection keeps it in the cluster, managed by nobody. '
       + 'If its node pool is leaving the cluster, mark the pool removed: true; else put the pool back in the fleet');
     f.spec.workspaces[0].clusters[0].nodePools.push({ name: 'prod-east-md-1', removed: true });
-    expect(cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist }).code).toBe(0);
+    expect(cli(['synth'], { FLEET: writeFleet(f, dir), FLEET_OUT: dist }).code).toBe(0);
     expect(fs.readdirSync(path.join(dist, 'cluster-prod-east-node-pools'))).toEqual(['kustomization.yaml', 'machinedeployment.team-a.prod-east-md-0.yaml']);
   });
 
   test('fails if another Cluster API object would be dropped, unless spec.acknowledgeRemovals names it', () => {
     const f = baseFleet();
+    f.spec.konvoy.addons = { delivery: 'helmChartProxy', values: './examples/addon-values' };
     const { dir, dist } = committed(f);
     f.spec.konvoy.addons = { delivery: 'clusterResourceSet', manifests: './addons' };
     fs.mkdirSync(path.join(dir, 'addons', 'providers', 'azure', 'calico'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'addons', 'providers', 'azure', 'calico', 'calico.yaml'), 'kind: Namespace\n');
-    const r = cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist });
+    const r = cli(['synth'], { FLEET: writeFleet(f, dir), FLEET_OUT: dist });
     expect(r.code).toBe(1);
     expect(r.err).toContain('spec.acknowledgeRemovals: HelmChartProxy team-a/calico-prod-east is in dist/cluster-prod-east-core-addons/ '
       + 'but this fleet no longer writes it');
@@ -272,6 +277,6 @@ describe('the removal guard', () => {
     f.spec.acknowledgeRemovals = ['mgmt', 'prod-east'].flatMap((c) => [
       'calico', 'azure-disk-csi', 'cluster-autoscaler', 'node-feature-discovery', 'nvidia-feature-discovery',
     ].map((a) => `HelmChartProxy ${c === 'mgmt' ? 'default' : 'team-a'}/${a}-${c}`));
-    expect(cli(['synth'], { FLEET: writeFleet(dir, f), FLEET_OUT: dist }).code).toBe(0);
+    expect(cli(['synth'], { FLEET: writeFleet(f, dir), FLEET_OUT: dist }).code).toBe(0);
   });
 });
