@@ -17,6 +17,7 @@ const MAY_IMPORT = {
   charts: ['input', 'fleet', 'catalog', 'planner', 'gates', 'constructs', 'progress.ts'],
   report: ['input', 'fleet', 'catalog', 'planner', 'gates'],
   output: ['input', 'fleet', 'charts'],
+  status: ['input', 'fleet', 'catalog', 'planner', 'gates', 'report'],
   'validate-dist': ['input'],
 };
 

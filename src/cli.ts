@@ -6,6 +6,7 @@ import { FleetError, formatProblem } from './input/problems';
 import { runInventory } from './inventory-command';
 import { terminalProgress } from './progress';
 import { renderPlanMarkdown } from './report/plan-markdown';
+import { runStatus } from './status-command';
 import { guardRemovals, outputFiles, planSynthesis, synthToDist } from './synth';
 
 const USAGE = `usage: dkp-fleet <command> [--fleet <file>] [--out <folder>] [--json]
@@ -16,6 +17,7 @@ commands:
   check          exit 1 when the committed dist/ differs from what the fleet file synthesizes
   inventory      the fleet file from a snapshot of the management cluster, or --compare it with one
                  (dkp-fleet inventory --help)
+  status         where the upgrade stands, from a snapshot of the layers' Kustomizations (dkp-fleet status --help)
 
 options:
   --fleet <file>    the fleet file (default: $FLEET, else fleet.yaml)
@@ -168,6 +170,7 @@ function check(fleetFile: string, outdir: string, io: CliIo, allowRead: readonly
 
 /** Runs one command; returns the exit code. Never throws for bad input. */
 export function runCli(argv: readonly string[], io: CliIo = PROCESS_IO): number {
+  if (argv[0] === 'status') return runStatus(argv.slice(1), io);
   if (argv[0] === 'inventory') {
     try {
       return runInventory(argv.slice(1), io);
