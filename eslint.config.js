@@ -1,7 +1,7 @@
 // ESLint (npm run lint; npm test runs it): typescript-eslint's recommended rules, a line length,
 // import order, no import cycles, and the pipeline's direction: each stage imports only the stages
-// before it (fleet -> catalog -> planner -> gates -> constructs -> charts -> output; report and
-// validate-dist beside them).
+// before it (fleet -> catalog -> planner -> gates -> constructs -> charts -> output; report, rbac
+// and validate-dist beside them).
 'use strict';
 const importPlugin = require('eslint-plugin-import');
 const tseslint = require('typescript-eslint');
@@ -15,8 +15,10 @@ const MAY_IMPORT = {
   gates: ['input', 'fleet', 'catalog', 'planner'],
   constructs: ['input', 'fleet', 'catalog', 'planner', 'gates'],
   charts: ['input', 'fleet', 'catalog', 'planner', 'gates', 'constructs', 'progress.ts'],
-  report: ['input', 'fleet', 'catalog', 'planner', 'gates'],
+  report: ['input', 'fleet', 'catalog', 'planner', 'gates', 'rbac'],
   output: ['input', 'fleet', 'charts'],
+  // the access each identity needs, from the plan and its gates; written with output's files and YAML
+  rbac: ['input', 'fleet', 'catalog', 'planner', 'gates', 'output'],
   status: ['input', 'fleet', 'catalog', 'planner', 'gates', 'report'],
   'validate-dist': ['input'],
 };

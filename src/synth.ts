@@ -13,6 +13,7 @@ import { withoutKeyMaterial } from './output/secret-scan';
 import { writeAtomically } from './output/write-atomically';
 import { planFleet, Plan } from './planner/plan-fleet';
 import { NO_PROGRESS, Progress } from './progress';
+import { accessFiles } from './rbac/rbac-files';
 import { planDocument, PlanDocument } from './report/plan-document';
 import { renderPlanMarkdown } from './report/plan-markdown';
 
@@ -96,6 +97,7 @@ export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS,
     for (const folder of renderFolders(planned.plan, planned.gates, progress)) {
       yield* folderFiles(folder, yaml);
     }
+    yield* accessFiles(planned.plan, planned.gates, yaml); // dist/rbac/: applied by people, never by Flux
     yield { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) };
   };
   // a file holding key material is never written: the synthesis is refused once every file was seen
@@ -112,7 +114,8 @@ export function synthesize(options: SynthOptions): SynthResult {
   const planned = planSynthesis(options);
   const folders = [...renderFolders(planned.plan, planned.gates, options.progress)];
   const yaml = new FastYaml();
-  const rendered = [...folders.flatMap((f) => folderFiles(f, yaml)), { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }];
+  const rendered = [...folders.flatMap((f) => folderFiles(f, yaml)), ...accessFiles(planned.plan, planned.gates, yaml),
+    { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }];
   const files = [...withoutKeyMaterial(rendered, 'dist')].sort(byPath);
   return { ...planned, folders, files };
 }

@@ -8,6 +8,7 @@ import { strengthOf } from '../gates/health-gate';
 import { DependencyGraph } from '../planner/graph';
 import { Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
+import { accessSummary } from '../rbac/access-summary';
 
 /** How strongly a check proves what it expects. */
 export type CheckStrength =
@@ -64,6 +65,8 @@ export interface PlanDocument {
   readonly notes: readonly string[];
   /** Holds, soaks and failure budgets (spec.rollout), in words. */
   readonly rollout: readonly string[];
+  /** PLAN.md's "Access" section: who may do what (dist/rbac/), as Markdown lines. */
+  readonly access: readonly string[];
 }
 
 /** Longest dependency chain before each layer (layers come in topological order). */
@@ -136,6 +139,7 @@ export function planDocument(plan: Plan, gates: GatePlan): PlanDocument {
     layers,
     notes,
     rollout: rolloutNotes(plan, gates, 'the fleet file'),
+    access: accessSummary(plan, gates),
   };
 }
 

@@ -64,6 +64,7 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     for (const n of doc.notes) lines.push(`- ${n}`);
     lines.push('');
   }
+  lines.push(...doc.access);
   lines.push('## Order', '', 'Flux runs the layers in this order; layers of one stage can run side by side, '
     + 'and a wave starts when the previous one is done.', '');
   lines.push('| # | stage | wave | layer | what | gate |', '|---|---|---|---|---|---|');
