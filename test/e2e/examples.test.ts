@@ -4,6 +4,7 @@ import * as YAML from 'yaml';
 import { checkInvariants } from '../../src/planner/invariants';
 import { synthToDist } from '../../src/synth';
 import { bootstrapOf, fingerprint, kustomizeBuild, layersFromDist, ROOT, tempDir } from '../helpers';
+import { fleetShapeOfFile, orderViolationsOf } from '../oracles/order';
 
 /** Every folder each shipped fleet synthesizes, exactly. */
 const FOLDERS: Record<string, string[]> = {
@@ -36,6 +37,18 @@ const FOLDERS: Record<string, string[]> = {
     'fleet', 'mgmt-capi-providers', 'mgmt-control-plane', 'mgmt-core-addons', 'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight',
     'wave-1', 'ws-platform-apps-ready', 'ws-platform-platform-apps',
   ],
+  'examples/rollout-controls.yaml': [
+    'cluster-canary-addons-ready', 'cluster-canary-control-plane', 'cluster-canary-core-addons', 'cluster-canary-node-pools',
+    'cluster-canary-platform-apps', 'cluster-canary-preflight', 'cluster-store-1-addons-ready', 'cluster-store-1-control-plane',
+    'cluster-store-1-core-addons', 'cluster-store-1-node-pools', 'cluster-store-1-platform-apps', 'cluster-store-1-preflight',
+    'cluster-store-2-addons-ready', 'cluster-store-2-control-plane', 'cluster-store-2-core-addons', 'cluster-store-2-node-pools',
+    'cluster-store-2-platform-apps', 'cluster-store-2-preflight', 'cluster-store-3-addons-ready', 'cluster-store-3-control-plane',
+    'cluster-store-3-core-addons', 'cluster-store-3-node-pools', 'cluster-store-3-platform-apps', 'cluster-store-3-preflight',
+    'cluster-store-4-addons-ready', 'cluster-store-4-control-plane', 'cluster-store-4-core-addons', 'cluster-store-4-node-pools',
+    'cluster-store-4-platform-apps', 'cluster-store-4-preflight', 'fleet', 'mgmt-capi-providers', 'mgmt-control-plane', 'mgmt-core-addons',
+    'mgmt-kommander', 'mgmt-node-pools', 'mgmt-platform-apps', 'mgmt-preflight', 'wave-1', 'wave-1-soak', 'wave-2', 'wave-3', 'ws-stores-apps-ready',
+    'ws-stores-platform-apps',
+  ],
   'examples/kommander-mode.yaml': [
     'cluster-edge-1-catalog-apps', 'cluster-edge-1-platform-apps', 'cluster-edge-aks-catalog-apps', 'cluster-edge-aks-platform-apps',
     'fleet', 'mgmt-kommander', 'mgmt-platform-apps', 'mgmt-preflight', 'ws-edge-apps-ready', 'ws-edge-catalog-apps', 'ws-edge-platform-apps',
@@ -56,7 +69,10 @@ describe.each(Object.keys(FOLDERS))('synthesizing %s', (fleetFile) => {
   });
 
   test('writes exactly the expected folders, PLAN.md and nothing else at the top', () => {
-    expect(dirs(dist)).toEqual(FOLDERS[fleetFile]);
+    // rbac/: the access of each identity, applied by people (README, "Security"), one folder per cluster
+    expect(dirs(dist)).toEqual([...FOLDERS[fleetFile], 'rbac'].sort());
+    expect(YAML.parse(fs.readFileSync(path.join(dist, 'fleet', 'kustomization.yaml'), 'utf8')).resources.filter((r: string) => r.includes('rbac')))
+      .toEqual([]);
     expect(fs.readdirSync(dist).filter((f) => !fs.statSync(path.join(dist, f)).isDirectory())).toEqual(['PLAN.md']);
   });
 
@@ -82,6 +98,11 @@ describe.each(Object.keys(FOLDERS))('synthesizing %s', (fleetFile) => {
     expect(checkInvariants(layersFromDist(dist))).toEqual([]);
   });
 
+  test('the Kustomizations keep DESIGN\'s order, judged by the test\'s own oracle from the fleet file (not src\'s invariants)', () => {
+    const bootstrap = { name: 'dkp-fleet', namespace: fluxNamespace(fleetFile) };
+    expect(orderViolationsOf(fleetShapeOfFile(path.join(ROOT, fleetFile)), dist, { bootstrap })).toEqual([]);
+  });
+
   test('the first layer waits for the bootstrap Kustomization that applies dist/fleet, and nothing else does', () => {
     expect(bootstrapOf(dist)).toEqual([{ name: 'dkp-fleet', namespace: fluxNamespace(fleetFile) }]);
     const outside = fs.readdirSync(path.join(dist, 'fleet')).filter((f) => f !== 'kustomization.yaml' && f !== 'mgmt-preflight.yaml')
@@ -91,7 +112,9 @@ describe.each(Object.keys(FOLDERS))('synthesizing %s', (fleetFile) => {
   });
 
   test('every folder builds with kubectl kustomize into exactly its own objects', () => {
-    for (const d of dirs(dist)) {
+    const folders = [...dirs(dist).filter((d) => d !== 'rbac'), ...dirs(path.join(dist, 'rbac')).map((d) => path.join('rbac', d))];
+    expect(folders.filter((d) => d.startsWith('rbac/'))).toContain('rbac/mgmt');
+    for (const d of folders) {
       const folder = path.join(dist, d);
       const own = fs.readdirSync(folder).filter((f) => f !== 'kustomization.yaml').sort()
         .map((f) => YAML.parse(fs.readFileSync(path.join(folder, f), 'utf8')));

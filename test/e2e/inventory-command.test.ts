@@ -7,7 +7,8 @@ import { ROOT, tempDir } from '../helpers';
 /** `dkp-fleet inventory` through the real process: snapshot -> fleet.yaml -> compare -> synth (issue: the fleet as it is). */
 const SNAPSHOT = path.join(ROOT, 'test', 'fixtures', 'inventory', 'snapshot.yaml');
 const cli = path.join(ROOT, 'lib', 'src', 'cli.js');
-const run = (args: string[], cwd = ROOT) => spawnSync(process.execPath, [cli, 'inventory', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+const run = (args: string[], cwd = ROOT) =>
+  spawnSync(process.execPath, [cli, 'inventory', ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
 
 describe('dkp-fleet inventory', () => {
   test('prints a fleet file that compares equal once its custom app is filled in, and synthesizes', () => {
@@ -32,7 +33,8 @@ describe('dkp-fleet inventory', () => {
     const r = run([SNAPSHOT, '--compare', 'fleet.yaml']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^dkp-fleet: fleet\.yaml differs from the fleet .* shows \(\d+ differences\)/);
-    expect(r.stdout).toContain('  fleet.yaml: spec.workspaces[0].clusters[0].nodePools: node pool "prod-east-md-1" (MachineDeployment team-a-x7k2p/prod-east-md-1) '
+    expect(r.stdout).toContain('  fleet.yaml: spec.workspaces[0].clusters[0].nodePools: node pool "prod-east-md-1" '
+      + '(MachineDeployment team-a-x7k2p/prod-east-md-1) '
       + 'is not in the fleet: it would stay on Kubernetes 1.21.5 while the control plane moves');
     expect(r.stdout).toContain('  fleet.yaml: spec.workspaces: workspace "team-b" (namespace team-b) is not in the fleet');
   });

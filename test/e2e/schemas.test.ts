@@ -91,7 +91,9 @@ describeWithShared('every object of every shipped fleet validates against its sc
     const r = validateDistWithShared(dist);
     expect(r.errors).toEqual([]);
     expect(r.objects).toBeGreaterThan(0);
-    expect(r.kustomizations).toBe(fs.readdirSync(dist).filter((f) => f !== 'PLAN.md').length);
+    // one kustomization.yaml per layer folder and per rbac/<cluster> folder
+    const rbac = fs.readdirSync(path.join(dist, 'rbac')).length;
+    expect(r.kustomizations).toBe(fs.readdirSync(dist).filter((f) => f !== 'PLAN.md' && f !== 'rbac').length + rbac);
   });
 
   test('the committed dist/ validates', () => {

@@ -1,13 +1,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { tempDir, writeFleet } from '../helpers';
 import { kindsOf } from './harness/fake-apiserver';
 import { GateResult } from './harness/gate-run';
-import { runSequence } from './harness/sequence-run';
 import { rolloutFleet } from './harness/rollout-fleet';
+import { runSequence } from './harness/sequence-run';
 import { FIXTURES } from './harness/variants';
 import { synthesize } from '../../src/synth';
-import { tempDir, writeFleet } from '../helpers';
 
 /**
  * The rollout controls' Jobs against the status sequences Flux really writes (test/fixtures/

@@ -119,7 +119,7 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
   const names = layers.map((l) => l.name).sort();
   if (JSON.stringify(names) !== JSON.stringify(built.expected.layers)) fail('layers differ from the fleet', { got: names, expected: built.expected.layers });
   const folders = fs.readdirSync(dist).filter((f) => f !== 'PLAN.md').sort();
-  if (JSON.stringify(folders) !== JSON.stringify([...names, 'fleet'].sort())) fail('folders differ from the layers', { folders });
+  if (JSON.stringify(folders) !== JSON.stringify([...names, 'fleet', 'rbac'].sort())) fail('folders differ from the layers', { folders });
   for (const f of fs.readdirSync(path.join(dist, 'fleet')).filter((x) => x !== 'kustomization.yaml')) {
     const k = YAML.parse(fs.readFileSync(path.join(dist, 'fleet', f), 'utf8'));
     const want = built.expected.path === '.' ? `./${k.metadata.name}` : `${built.expected.path}/${k.metadata.name}`;
@@ -169,7 +169,9 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
   }
 
   // 6. A sample of folders builds with kubectl kustomize into exactly its objects.
-  const sample = [...new Set(Array.from({ length: KUSTOMIZE_FOLDERS }, (_, i) => folders[(bp.sample + i * 7919) % folders.length]))];
+  // rbac/ holds one folder per cluster: each is a kustomization of its own
+  const buildable = [...folders.filter((f) => f !== 'rbac'), ...fs.readdirSync(path.join(dist, 'rbac')).map((c) => path.join('rbac', c))];
+  const sample = [...new Set(Array.from({ length: KUSTOMIZE_FOLDERS }, (_, i) => buildable[(bp.sample + i * 7919) % buildable.length]))];
   if (bp.sample % 8 === 0 && !sample.includes('fleet')) sample.push('fleet');
   for (const folder of sample) {
     const own = objectsOf(path.join(dist, folder));
