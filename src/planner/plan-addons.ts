@@ -146,8 +146,8 @@ export function planClusterAddons(
       } else {
         const values = lookup(sources.values, c, a.name) ?? sources.values.shared.get(a.name);
         if (values === undefined && a.valuesRequired !== undefined) {
-          problems.add(child(c.fieldPath, 'provider'), `core addon ${a.name} of cluster ${show(c.name)} needs values in helmChartProxy delivery: `
-            + `${a.valuesRequired}; put a valuesTemplate in ${k.addonValuesDir ?? '<spec.konvoy.addons.values>'}/clusters/${c.name}/${a.name}.yaml, `
+          problems.add(child(c.fieldPath, 'provider'), `core addon ${a.name} of cluster ${show(c.name)} needs values in helmChartProxy delivery `
+            + `(${a.valuesRequired}): put a valuesTemplate in ${k.addonValuesDir ?? '<spec.konvoy.addons.values>'}/clusters/${c.name}/${a.name}.yaml, `
             + `.../providers/${c.provider}/${a.name}.yaml or .../${a.name}.yaml, or deliver it by ClusterResourceSet`);
           continue;
         }

@@ -46,6 +46,13 @@ export function planNotes(fleet: Fleet, release: Release, current: Release | und
       + 'Cluster objects it creates); a cluster without it fails its core-addons layer. Addons DKP installed by ClusterResourceSet are not owned '
       + 'by Helm: see README, "The Konvoy layers".');
   }
+  if (proxies.length > 0 && current?.addonDelivery === 'clusterResourceSet') {
+    notes.push(`**Delivery switched**: DKP ${current.version} installed the core addons by ClusterResourceSet, and these ${proxies.length} HelmChartProxies `
+      + 'install them with Helm, which refuses to install a release over objects it does not own: each HelmReleaseProxy fails until the addon\'s '
+      + 'objects on the cluster are adopted (label app.kubernetes.io/managed-by=Helm, annotations meta.helm.sh/release-name and '
+      + 'meta.helm.sh/release-namespace, Helm 3.2 and later) or removed, and the old ClusterResourceSets are deleted so they do not apply them '
+      + 'again. Keep spec.konvoy.addons.delivery: clusterResourceSet (the default) unless you have done that.');
+  }
   const proxyProviders = new Set(proxies.map((p) => clusters.find((c) => c.name === p.cluster)?.provider));
   notes.push(...releaseNotes.filter((n) => n.when?.helmChartProxyProviders?.some((p) => proxyProviders.has(p))).map((n) => n.text));
   if (current !== undefined) {

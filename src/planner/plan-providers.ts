@@ -94,9 +94,11 @@ export function planProviders(fleet: Fleet, release: Release, current: Release |
       if (fetch === undefined) continue;
       providers.push({ kind: e.kind, name: p.name, namespace: p.namespace, version: p.version, fetch, ...(p.image ? { image: p.image } : {}) });
       checks.push({ ...object, expect: { type: 'provider', version: p.version }, applied: true });
-      if (e.was !== undefined) {
-        premises.push({ ...object, expect: { type: 'provider-installed', versions: [...new Set([e.was.version, p.version])] }, applied: false });
-      }
+      // The operator cannot take over a provider clusterctl or the DKP CLI installed: prove it manages each one already
+      // (at the current or target version; at any version where the current release does not record it).
+      premises.push({
+        ...object, expect: { type: 'provider-installed', versions: e.was !== undefined ? [...new Set([e.was.version, p.version])] : [] }, applied: false,
+      });
     }
     // The operator sets the image DKP ships (exact); the DKP CLI may have pulled it from a mirror (its tag).
     const manager = operator && p.image

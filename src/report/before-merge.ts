@@ -64,15 +64,15 @@ export function beforeMerge(plan: Plan, gates: GatePlan): string[] {
     ];
     steps.push(`Make sure ${what.join(' and ')} run${what.length === 1 ? 's' : ''} on ${f.management.name} (README, "The Konvoy layers").`);
   }
-  const bootstrap = `a bootstrap Kustomization ${f.flux.bootstrap.namespace}/${f.flux.bootstrap.name} with path ${f.flux.path}/fleet, the same source, `
-    + 'and no wait or health checks (mgmt-preflight depends on it)';
+  const bootstrap = `a bootstrap Kustomization ${f.flux.bootstrap.namespace}/${f.flux.bootstrap.name} (${gates.profile.kustomizationApiVersion}) `
+    + `with path ${f.flux.path}/fleet, the same source, and no wait or health checks: mgmt-preflight depends on it`;
   if (f.flux.mode === 'hub') {
     const secrets = [f.flux.managementKubeConfigSecret, ...workspaceClusters(f).map((c) => c.kubeconfigSecret)];
     steps.push(`On the hub, in namespace ${f.flux.namespace}: the kubeconfig Secrets ${[...new Set(secrets)].join(', ')} (key value), `
       + `the ${f.flux.sourceRef.kind} ${f.flux.sourceRef.namespace}/${f.flux.sourceRef.name}, and ${bootstrap}.`);
   } else {
     const source = `${f.flux.sourceRef.kind} ${f.flux.sourceRef.namespace}/${f.flux.sourceRef.name}`;
-    steps.push(`In namespace ${f.flux.namespace} on ${f.management.name}: the ${source} and ${bootstrap} (${gates.profile.kustomizationApiVersion}).`);
+    steps.push(`In namespace ${f.flux.namespace} on ${f.management.name}: the ${source} and ${bootstrap}.`);
   }
   if (gates.jobGates.size > 0) {
     steps.push(`The gate Jobs run ${f.flux.gateImage}: make sure every cluster they run on can pull it.`);

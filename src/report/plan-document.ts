@@ -54,7 +54,11 @@ export interface PlanDocument {
   readonly fleet: string;
   readonly from?: string;
   readonly to: string;
-  readonly flux: { readonly mode: string; readonly runner: string; readonly kustomizationApiVersion: string; readonly namespace: string };
+  readonly flux: {
+    readonly mode: string; readonly runner: string; readonly kustomizationApiVersion: string; readonly namespace: string;
+    /** The Kustomization outside dist/ that applies dist/fleet: the first layer waits for it. */
+    readonly bootstrap: string;
+  };
   readonly counts: {
     readonly layers: number; readonly workspaces: number; readonly managedClusters: number; readonly attachedClusters: number; readonly waves: number;
   };
@@ -127,7 +131,10 @@ export function planDocument(plan: Plan, gates: GatePlan): PlanDocument {
     fleet: f.name,
     ...(plan.currentRelease ? { from: plan.currentRelease.version } : {}),
     to: plan.release.version,
-    flux: { mode: f.flux.mode, runner: gates.profile.description, kustomizationApiVersion: gates.profile.kustomizationApiVersion, namespace: f.flux.namespace },
+    flux: {
+      mode: f.flux.mode, runner: gates.profile.description, kustomizationApiVersion: gates.profile.kustomizationApiVersion, namespace: f.flux.namespace,
+      bootstrap: `${f.flux.bootstrap.namespace}/${f.flux.bootstrap.name}`,
+    },
     counts: {
       layers: layers.length,
       workspaces: f.workspaces.length,

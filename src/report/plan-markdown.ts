@@ -20,9 +20,9 @@ function gateOf(l: PlanLayer): string {
   ].join(', ');
 }
 
-function layerSection(l: PlanLayer): string[] {
+function layerSection(l: PlanLayer, bootstrap: string): string[] {
   const out = [`### ${l.index}. ${code(l.name)}`, '', `${l.summary}.`, ''];
-  out.push(`- after: ${l.dependsOn.length > 0 ? l.dependsOn.map(code).join(', ') : 'nothing (first layer)'}`);
+  out.push(`- after: ${l.dependsOn.length > 0 ? l.dependsOn.map(code).join(', ') : `the bootstrap Kustomization ${code(bootstrap)} (first layer)`}`);
   if (l.wave !== undefined) out.push(`- wave: ${l.wave}`);
   out.push(`- gate: ${gateOf(l)}`);
   if (l.changes.length > 0) {
@@ -76,6 +76,6 @@ export function renderPlanMarkdown(doc: PlanDocument): string {
     lines.push(`More than ${FULL_GRAPH_MAX_LAYERS} layers: workspaces and waves are drawn as one box each.`, '');
   }
   lines.push('```mermaid', mermaidGraph(doc.layers), '```', '', '## Layers', '');
-  for (const l of doc.layers) lines.push(...layerSection(l));
+  for (const l of doc.layers) lines.push(...layerSection(l, doc.flux.bootstrap));
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }

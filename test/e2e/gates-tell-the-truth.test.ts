@@ -89,8 +89,8 @@ describe('defect 5: core addons are delivered the way the current release delive
   test('fails if helmChartProxy delivery has no values for a chart whose defaults are unsafe', () => {
     const { file, run } = synthEdited('hub', 'hcp', (f) => { f.spec.konvoy.addons = { delivery: 'helmChartProxy' }; });
     expect(problemsOf(run)).toEqual(expect.arrayContaining([
-      `${file}:21: spec.management.provider: core addon calico of cluster "mgmt" needs values in helmChartProxy delivery: the chart's default Installation `
-        + 'is not the one DKP applied (pod CIDR, encapsulation); inferred; put a valuesTemplate in <spec.konvoy.addons.values>/clusters/mgmt/calico.yaml, '
+      `${file}:21: spec.management.provider: core addon calico of cluster "mgmt" needs values in helmChartProxy delivery (the chart's default Installation `
+        + 'is not the one DKP applied (pod CIDR, encapsulation); inferred): put a valuesTemplate in <spec.konvoy.addons.values>/clusters/mgmt/calico.yaml, '
         + '.../providers/azure/calico.yaml or .../calico.yaml, or deliver it by ClusterResourceSet',
     ]));
   });
@@ -124,7 +124,9 @@ describe('defect 7: the first layer waits for the bootstrap Kustomization, so no
     const out = synth(mode, 'classic');
     const preflight = out.folders.get('fleet')!.find((k) => k.metadata.name === 'mgmt-preflight')!;
     expect(preflight.spec.dependsOn).toEqual([{ name: 'dkp-fleet' }]);
-    expect(out.result.document.beforeMerge.join('\n')).toContain(`a bootstrap Kustomization ${preflight.metadata.namespace}/dkp-fleet with path ./dist/fleet`);
+    expect(out.result.document.beforeMerge.join('\n'))
+      .toMatch(new RegExp(`a bootstrap Kustomization ${preflight.metadata.namespace}/dkp-fleet \\(kustomize\\.toolkit\\.fluxcd\\.io/v1(beta2)?\\) `
+        + 'with path \\./dist/fleet'));
   });
 
   test('the bootstrap Kustomization is named in the fleet file, in another namespace if need be', () => {

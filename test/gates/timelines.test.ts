@@ -239,6 +239,28 @@ describe('ClusterResourceSets of ApplyOnce releases (DKP 2.1 targets)', () => {
   });
 });
 
+describe('the operator premise where the current release does not record a provider\'s version', () => {
+  // The catalog has no current version to expect: any version the operator installed proves it manages the provider.
+  const premise: HealthCheck = {
+    apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'InfrastructureProvider', name: 'azure', namespace: 'capz-system', applied: false,
+    expect: { type: 'provider-installed', versions: [] },
+  };
+  const t = load('provider-installed-any.yaml', {});
+
+  test('CEL: done exactly when the operator installed it', () => {
+    const [e] = healthCheckExprs([premise]);
+    expect(t.steps.map((s) => `${s.name}: ${celStatus(e, s.objects[0])}`))
+      .toEqual(t.steps.map((s) => `${s.name}: ${s.expect === 'done' ? 'Current' : s.objects.length === 0 ? 'NotFound' : 'InProgress'}`));
+  });
+
+  test('Job: done exactly when the operator installed it', async () => {
+    const kinds = kindsOf(t.steps.flatMap((s) => s.objects));
+    const seen: string[] = [];
+    for (const step of t.steps) seen.push(`${step.name}: ${(await runGate(gateScript([premise]), kinds, step.objects)).result}`);
+    expect(seen).toEqual(t.steps.map((s) => `${s.name}: ${s.expect}`));
+  });
+});
+
 describe('checks CEL cannot make exact, without a gate image', () => {
   test.each([
     ['topology', 'topology-cluster-v1beta1.yaml', 'Cluster', 'topology'],

@@ -123,11 +123,16 @@ describe('the Cluster API providers layer', () => {
       'Deployment cappp-system/cappp-controller-manager {"type":"rollout","containers":[{"name":"manager","image":"v0.6.2","match":"tag"}]}',
     ]);
     expect(l.checks.map((c) => c.applied)).toEqual([true, false, true, false, true, false, true, false, true, false]);
-    // The preflight proves the operator already manages each provider whose current version the catalog knows (2.1.1 records only cappp's).
-    expect(layer(f, 'mgmt-preflight', dir).checks.filter((c) => c.apiVersion.startsWith('operator.'))).toEqual([{
-      apiVersion: 'operator.cluster.x-k8s.io/v1alpha2', kind: 'InfrastructureProvider', name: 'preprovisioned', namespace: 'cappp-system',
-      expect: { type: 'provider-installed', versions: ['v0.4.0', 'v0.6.2'] }, applied: false,
-    }]);
+    // The preflight proves the operator already manages every provider: at the current or target version where the catalog
+    // records the current one (2.1.1 records only cappp's), else at any version (one the DKP CLI installed has no operator object).
+    expect(layer(f, 'mgmt-preflight', dir).checks.filter((c) => c.apiVersion.startsWith('operator.'))
+      .map((c) => `${c.kind} ${c.namespace}/${c.name} ${JSON.stringify(c.expect)}`)).toEqual([
+      'CoreProvider capi-system/cluster-api {"type":"provider-installed","versions":[]}',
+      'BootstrapProvider capi-kubeadm-bootstrap-system/kubeadm {"type":"provider-installed","versions":[]}',
+      'ControlPlaneProvider capi-kubeadm-control-plane-system/kubeadm {"type":"provider-installed","versions":[]}',
+      'InfrastructureProvider capz-system/azure {"type":"provider-installed","versions":[]}',
+      'InfrastructureProvider cappp-system/preprovisioned {"type":"provider-installed","versions":["v0.4.0","v0.6.2"]}',
+    ]);
   });
 
   test('through cluster-api-operator: fetches from the components URL where the release records one', () => {
@@ -304,8 +309,8 @@ describe('the core addons layers', () => {
     const f = baseFleet();
     f.spec.konvoy.addons = { delivery: 'helmChartProxy' };
     delete f.spec.workspaces;
-    const need = (addon: string, why: string) => `spec.management.provider: core addon ${addon} of cluster "mgmt" needs values in helmChartProxy delivery: `
-      + `${why}; put a valuesTemplate in <spec.konvoy.addons.values>/clusters/mgmt/${addon}.yaml, .../providers/azure/${addon}.yaml or .../${addon}.yaml, `
+    const need = (addon: string, why: string) => `spec.management.provider: core addon ${addon} of cluster "mgmt" needs values in helmChartProxy delivery `
+      + `(${why}): put a valuesTemplate in <spec.konvoy.addons.values>/clusters/mgmt/${addon}.yaml, .../providers/azure/${addon}.yaml or .../${addon}.yaml, `
       + 'or deliver it by ClusterResourceSet';
     expect(problems(f)).toEqual([
       need('calico', 'the chart\'s default Installation is not the one DKP applied (pod CIDR, encapsulation); inferred'),
