@@ -92,6 +92,7 @@ function runSize(clusters: number, repeat: number, work: string): Row {
   fs.mkdirSync(dir, { recursive: true });
   const fleet = path.join(dir, 'fleet.yaml');
   fs.writeFileSync(fleet, benchFleetYaml({ clusters }));
+  fs.cpSync(path.join(__dirname, '..', '..', 'examples', 'addons-azure'), path.join(dir, 'addons'), { recursive: true });
   const synthOut = path.join(dir, 'dist');
   const floorOut = path.join(dir, 'floor');
   const synths: Measurement[] = [];

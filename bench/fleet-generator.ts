@@ -11,8 +11,9 @@ export interface BenchFleetProps {
 /**
  * A fleet of `clusters` managed Azure clusters upgraded from DKP 2.1.1 to 2.2.0: 10 per
  * workspace, 2 node pools each, the release's default workspace apps (no `platformApps` list)
- * and two catalog apps per workspace. The first cluster is a wave of its own, so the fleet has
- * the canary shape real ones have.
+ * and two catalog apps per workspace, core addons by ClusterResourceSet from `./addons` (the
+ * caller puts a copy of examples/addons-azure there). The first cluster is a wave of its own, so
+ * the fleet has the canary shape real ones have.
  */
 export function benchFleetYaml(props: BenchFleetProps): string {
   const perWorkspace = props.clustersPerWorkspace ?? 10;
@@ -38,7 +39,8 @@ export function benchFleetYaml(props: BenchFleetProps): string {
     spec: {
       release: '2.2.0',
       currentRelease: '2.1.1',
-      konvoy: { providerComponents: 'configMaps' },
+      // core addons by ClusterResourceSet, as DKP 2.1 and 2.2 deliver them: the placeholder manifests of examples/addons-azure
+      konvoy: { providerComponents: 'configMaps', addons: { manifests: './addons' } },
       management: {
         name: 'mgmt',
         provider: 'azure',
