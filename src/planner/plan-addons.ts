@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as YAML from 'yaml';
-import { splitSecrets } from './addon-secrets';
+import { splitSecrets, SplitManifests } from './addon-secrets';
 import { AppliedSet, Change, ClusterResourceSetSpec, ContainerImage, HealthCheck, HelmChartProxySpec } from './layer';
 import { CLUSTER_RESOURCE_SET_API_VERSION, HELM_CHART_PROXY_API_VERSION } from '../catalog/api-versions';
 import { CoreAddon, Release } from '../catalog/release';
@@ -158,18 +158,17 @@ export function planClusterAddons(
     }
   }
 
-  const split = sets.map((s) => ({ ...s, ...splitSecrets(s.files) }));
-  const clusterResourceSets: ClusterResourceSetSpec[] = split.map(({ addon, files, secrets }) => ({
-    name: `${addon}-${c.name}`, namespace: c.namespace, cluster: c.name, strategy: release.clusterResourceSetStrategy, data: Object.fromEntries(files),
+  const split = sets.map((s) => ({ ...s, ...manifestsOf(s.files) }));
+  const clusterResourceSets: ClusterResourceSetSpec[] = split.map(({ addon, data, secrets }) => ({
+    name: `${addon}-${c.name}`, namespace: c.namespace, cluster: c.name, strategy: release.clusterResourceSetStrategy, data,
     ...(secrets.length > 0 ? { secret: { name: `${addon}-${c.name}-secret`, namespace: c.namespace, files: secrets } } : {}),
   }));
-  const applied: AppliedSet[] = clusterResourceSets.filter((s) => Object.keys(s.data).length > 0)
-    .map((s) => ({ clusterResourceSet: s.name, configMap: s.name, hash: configMapHash(s.data) }));
+  const applied: AppliedSet[] = split.filter((s) => s.hash !== undefined)
+    .map((s) => ({ clusterResourceSet: `${s.addon}-${c.name}`, configMap: `${s.addon}-${c.name}`, hash: s.hash! }));
   const workloads: HealthCheck[] = [];
-  for (const { addon, files } of split) {
-    const found = workloadsOf(files);
+  for (const { addon, found } of split) {
     if (found.length === 0) unchecked.push(`${addon} (its manifests hold no Deployment, DaemonSet or StatefulSet to check on the cluster)`);
-    workloads.push(...found);
+    workloads.push(...found.map((w) => ({ ...w }))); // one object per layer that checks it
   }
   const checks: HealthCheck[] = [
     ...helmChartProxies.map((h): HealthCheck => ({
@@ -186,6 +185,29 @@ export function planClusterAddons(
     } as HealthCheck] : []),
   ];
   return { helmChartProxies, clusterResourceSets, changes, checks, workloads: dedupe(workloads), unchecked };
+}
+
+/** What an addon folder's manifests give every cluster that uses them: read once per folder (a provider's is shared by its clusters). */
+interface AddonManifests {
+  /** ConfigMap data, Secrets taken out. */
+  readonly data: Readonly<Record<string, string>>;
+  readonly secrets: SplitManifests['secrets'];
+  /** The binding hash of `data`. @default - none: no ConfigMap (Secrets only) */
+  readonly hash?: string;
+  readonly found: readonly HealthCheck[];
+}
+
+const manifestsCache = new WeakMap<ReadonlyMap<string, string>, AddonManifests>();
+
+function manifestsOf(files: ReadonlyMap<string, string>): AddonManifests {
+  let m = manifestsCache.get(files);
+  if (m === undefined) {
+    const split = splitSecrets(files);
+    const data = Object.fromEntries(split.files);
+    m = { data, secrets: split.secrets, ...(split.files.size > 0 ? { hash: configMapHash(data) } : {}), found: workloadsOf(split.files) };
+    manifestsCache.set(files, m);
+  }
+  return m;
 }
 
 /** One check per workload (two addon folders may name the same object). */
