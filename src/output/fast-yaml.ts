@@ -15,12 +15,15 @@ const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
  * Renders a document exactly as `YAML.stringify(doc, YAML_OPTIONS)` does, faster: documents
  * dkp-fleet writes are plain data (maps, lists, strings, integers, booleans), so they are
  * walked directly instead of through a YAML document tree. Scalars that are not obviously plain
- * are rendered by `yaml` once each and remembered. A document with anything else (multi-line
- * strings, non-integer numbers, nested lists) is handed to `yaml` whole, so the output never
- * depends on this shortcut; tests compare the two on every output.
+ * are rendered by `yaml` once each and remembered, and so are multi-line strings in a mapping (a
+ * ConfigMap's manifests), indented where they go. A document with anything else (non-integer
+ * numbers, nested lists) is handed to `yaml` whole, so the output never depends on this shortcut;
+ * tests compare the two on every output.
  */
 export class FastYaml {
   private readonly scalars = new Map<string, string>();
+  /** Multi-line strings as `yaml` writes them as a mapping value at the top level (` |\n  line\n...`). */
+  private readonly blocks = new Map<string, string>();
 
   /** The YAML text of one document. */
   public stringify(doc: unknown): string {
@@ -98,6 +101,16 @@ export class FastYaml {
       }
       out.push('\n');
       return this.map(v as Record<string, unknown>, `${indent}  `, out, false);
+    }
+    if (typeof v === 'string' && v.includes('\n')) {
+      // A ConfigMap's manifests: rendered by yaml once per text (every cluster of a provider shares it), then indented.
+      let b = this.blocks.get(v);
+      if (b === undefined) {
+        b = YAML.stringify({ k: v }, YAML_OPTIONS).slice('k:'.length);
+        this.blocks.set(v, b);
+      }
+      out.push(indent === '' ? b : b.replace(/\n(?=[^\n])/g, `\n${indent}`));
+      return true;
     }
     const s = this.scalar(v);
     if (s === undefined) return false;

@@ -84,9 +84,25 @@ export function checkInvariants(layers: readonly LayerNode[]): string[] {
   }
 
   // 7. A managed cluster changes nothing before its premise is proven.
-  for (const l of layers.filter((x) => managedLayers.includes(x.name))) {
-    const preflight = layers.find((x) => x.kind === 'preflight' && x.scope.type === 'cluster' && x.scope.cluster === l.scope.cluster);
-    if (preflight === undefined || !graph.dependsTransitively(l.name, preflight.name)) {
+  // Searched among the cluster's own layers only (its preflight is a dependency of its first Konvoy layer): linear in the fleet's size.
+  const preflights = new Map(layers.filter((x) => x.kind === 'preflight' && x.scope.type === 'cluster').map((x) => [x.scope.cluster, x.name]));
+  const managedSet = new Set(managedLayers);
+  const followsWithin = (from: LayerNode, target: string): boolean => {
+    const seen = new Set<string>();
+    const stack = [...from.dependsOn];
+    while (stack.length > 0) {
+      const n = stack.pop()!;
+      if (n === target) return true;
+      const node = byName.get(n);
+      if (seen.has(n) || node === undefined || node.scope.cluster !== from.scope.cluster) continue;
+      seen.add(n);
+      stack.push(...node.dependsOn);
+    }
+    return false;
+  };
+  for (const l of layers.filter((x) => managedSet.has(x.name))) {
+    const preflight = preflights.get(l.scope.cluster);
+    if (preflight === undefined || !followsWithin(l, preflight)) {
       violations.push(`${l.name}: does not follow the preflight of cluster ${l.scope.cluster} (its premise)`);
     }
   }

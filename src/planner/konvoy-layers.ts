@@ -95,13 +95,13 @@ export function addKonvoyLayers(b: LayerBuilder, input: BuildInput, t: Targets, 
       });
       lasts.push(last);
       // its layers: the app checks on it (added before), its preflight and Konvoy layers
-      const own = b.drafts.filter((d) => d.scope.type === 'cluster' && d.scope.cluster === c.name);
+      const own = b.ofCluster(c.name);
       const konvoyOwn = own.filter((d) => d.kind === 'preflight' || KONVOY_KINDS.includes(d.kind));
       chains.push({ cluster: c.name, konvoy: konvoyOwn.map((d) => d.name), all: own.map((d) => d.name), last });
     }
     const ctl = controls.get(wave);
     const barrier = `wave-${wave}`;
-    const ref = (name: string): KustomizationRef => ({ name, namespace: kustomizationNamespace(b.drafts.find((d) => d.name === name)!.target, fleet) });
+    const ref = (name: string): KustomizationRef => ({ name, namespace: kustomizationNamespace(b.get(name)!.target, fleet) });
     if (ctl?.maxFailures === undefined) {
       b.add({
         name: barrier,

@@ -80,7 +80,8 @@ export function kustomizationNamespace(target: LayerTarget, fleet: Fleet): strin
 /** Collects layer drafts, refusing names Kubernetes cannot take. */
 export class LayerBuilder {
   public readonly drafts: Draft[] = [];
-  private readonly names = new Set<string>();
+  private readonly byName = new Map<string, Draft>();
+  private readonly byCluster = new Map<string, Draft[]>();
 
   public constructor(private readonly problems: Problems) {}
 
@@ -94,11 +95,22 @@ export class LayerBuilder {
       this.problems.add(nameField, `makes the layer name ${show(d.name)} (${d.name.length} characters), over the ${MAX_NAME_LENGTH} `
         + `Kubernetes allows for a Kustomization; shorten it by ${base} character${base === 1 ? '' : 's'} or more`);
     }
-    if (this.names.has(d.name)) {
+    if (this.byName.has(d.name)) {
       throw new Error(`internal: layer ${d.name} added twice`);
     }
-    this.names.add(d.name);
+    this.byName.set(d.name, d);
+    if (d.scope.type === 'cluster') this.byCluster.set(d.scope.cluster, [...(this.byCluster.get(d.scope.cluster) ?? []), d]);
     this.drafts.push(d);
+  }
+
+  /** The layer added under `name`. */
+  public get(name: string): Draft | undefined {
+    return this.byName.get(name);
+  }
+
+  /** The layers of one workspace cluster, in the order they were added. */
+  public ofCluster(cluster: string): readonly Draft[] {
+    return this.byCluster.get(cluster) ?? [];
   }
 }
 

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
@@ -5,7 +6,7 @@ import { FastYaml, YAML_OPTIONS } from '../../src/output/fast-yaml';
 import { synthesize } from '../../src/synth';
 import { ROOT } from '../helpers';
 
-const FLEETS = ['fleet.yaml', ...['clusterclass', 'kommander-mode', 'single-management', 'two-workspaces-waves'].map((e) => `examples/${e}.yaml`)];
+const FLEETS = ['fleet.yaml', ...fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).sort().map((f) => `examples/${f}`)];
 
 describe('FastYaml', () => {
   test.each(FLEETS)('writes every object of %s exactly as yaml does', (f) => {
@@ -40,8 +41,20 @@ describe('FastYaml', () => {
     }
   });
 
+  test('writes multi-line strings (a ConfigMap\'s manifests) exactly as yaml does, at any depth', () => {
+    const fast = new FastYaml();
+    const texts = ['a\nb', 'a\nb\n', 'a\nb\n\n', '  lead\nx', 'x\n  indented\n', 'trailing \nspace', 'a\n\n\nb', '\nfirst empty', 'tab\t\nx',
+      'cr\r\nlf', '- item\n- item\n', 'key: value\n---\nkind: X\n', '#comment\nx', 'ünï\ncode', 'x\n ', '"q"\n\'q\''];
+    for (const t of texts) {
+      for (const doc of [{ data: { 'm.yaml': t } }, { a: { b: { c: t } } }, { k: t }, { l: [{ name: 'x', v: t }] }]) {
+        expect(fast.stringify(doc)).toBe(YAML.stringify(doc, YAML_OPTIONS));
+      }
+    }
+  });
+
   test('agrees with yaml on generated documents', () => {
-    const text = fc.oneof(fc.string(), fc.constantFrom('on', 'yes', '1.21', 'a-b', 'x/y', ' ', '', '\n', 'a: b', '- c'));
+    const lines = fc.array(fc.oneof(fc.string(), fc.constantFrom('', ' ', '  x', 'a: b', '- c', '---')), { minLength: 2, maxLength: 4 }).map((l) => l.join('\n'));
+    const text = fc.oneof(fc.string(), lines, fc.constantFrom('on', 'yes', '1.21', 'a-b', 'x/y', ' ', '', '\n', 'a: b', '- c'));
     const scalar = fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.double());
     const { doc } = fc.letrec((tie) => ({
       value: fc.oneof({ depthSize: 'small' }, scalar, fc.array(tie('value'), { maxLength: 3 }), tie('doc')),
