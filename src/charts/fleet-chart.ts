@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { LayerKustomization } from '../constructs/flux/layer-kustomization';
 import { FluxProfile } from '../gates/flux-profile';
 import { HealthGate } from '../gates/health-gate';
+import { Layer } from '../planner/layer';
 import { kustomizationNamespace } from '../planner/layer-builder';
 import { Plan } from '../planner/plan-fleet';
 
@@ -15,6 +16,11 @@ export interface FleetChartProps {
   readonly profile: FluxProfile;
   /** Health gate of each layer, by layer name. */
   readonly gates: ReadonlyMap<string, HealthGate>;
+  /**
+   * The layers whose Kustomizations this chart holds (a large fleet's folder is rendered in
+   * batches, so only one batch of constructs is in memory). @default - every layer of the plan
+   */
+  readonly layers?: readonly Layer[];
 }
 
 /**
@@ -30,7 +36,7 @@ export class FleetChart extends Chart {
     // kubeconfig Secret (Flux reads it from the Kustomization's namespace).
     const namespaceOf = new Map(plan.layers.map((l) => [l.name, kustomizationNamespace(l.target, plan.fleet)]));
     const labels = { 'app.kubernetes.io/part-of': 'dkp-fleet', 'app.kubernetes.io/instance': plan.fleet.name };
-    for (const layer of plan.layers) {
+    for (const layer of props.layers ?? plan.layers) {
       new LayerKustomization(this, layer.name, {
         layer,
         namespace: namespaceOf.get(layer.name)!,

@@ -68,6 +68,9 @@ function renderChart(app: App, chart: LayerChart | FleetChart): Record<string, a
   return rendered;
 }
 
+/** Layers whose Kustomizations are built at once in the fleet folder. */
+const FLEET_BATCH = 500;
+
 /**
  * Renders a plan folder by folder (each layer, then `fleet`): a folder's constructs are built,
  * rendered and dropped before the next, so memory stays flat however large the fleet.
@@ -88,8 +91,13 @@ export function* renderFolders(plan: Plan, gates: GatePlan, progress: Progress =
     guard.check(folder);
     yield folder;
   }
-  const fleetChart = new FleetChart(app, { plan, profile: gates.profile, gates: gates.healthGates });
-  const folder = { name: FLEET_FOLDER, objects: renderChart(app, fleetChart).map((object) => ({ file: `${object.metadata.name}.yaml`, object })) };
+  // The fleet folder holds a Kustomization per layer: built in batches, so one batch of constructs is in memory at a time.
+  const objects: { file: string; object: Record<string, any> }[] = [];
+  for (let start = 0; start < plan.layers.length; start += FLEET_BATCH) {
+    const fleetChart = new FleetChart(app, { plan, profile: gates.profile, gates: gates.healthGates, layers: plan.layers.slice(start, start + FLEET_BATCH) });
+    for (const object of renderChart(app, fleetChart)) objects.push({ file: `${object.metadata.name}.yaml`, object });
+  }
+  const folder = { name: FLEET_FOLDER, objects };
   guard.check(folder);
   yield folder;
 }

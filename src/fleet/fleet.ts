@@ -1,9 +1,14 @@
+import { Rollout } from './rollout';
+
 /**
  * The fleet, as read from `fleet.yaml` with every default resolved (DESIGN §4).
  *
  * Every entity keeps `fieldPath`, the path of its node in the fleet file, so that later
  * checks (catalog, planner) can name the exact field a problem concerns.
  */
+
+/** Rollout and WaveControls live in ./rollout.ts; imported from here too. */
+export type { Rollout, WaveControls } from './rollout';
 
 /** Which Flux reconciles the layers (DESIGN §2). */
 export type FluxMode = 'hub' | 'kommander';
@@ -269,29 +274,6 @@ export interface Fleet {
    * (`<Kind> <namespace>/<name>`): without them synthesis refuses such a removal.
    */
   readonly acknowledgedRemovals: readonly string[];
-}
-
-/** Controls between waves, written as commits (README, "Rollout controls"). */
-export interface Rollout {
-  /**
-   * Waves (`wave-<n>`) and managed clusters (`cluster-<name>`) that must not start: their first
-   * Konvoy layers are written suspended until a later commit removes the entry. @default - none
-   */
-  readonly hold: readonly string[];
-  /** Soak and failure budget of a wave, by wave number. @default - none: the next wave starts when every cluster finished */
-  readonly waves: readonly WaveControls[];
-}
-
-export interface WaveControls {
-  readonly wave: number;
-  /** Time the wave must stay healthy after it finished before the next wave starts (a Go duration). @default - no soak */
-  readonly soak?: string;
-  /**
-   * Clusters of the wave that may fail: the next wave starts once each finished or failed, when at
-   * most this many failed. @default - none: any failure stops the fleet
-   */
-  readonly maxFailures?: number;
-  readonly fieldPath: string;
 }
 
 /** Every workspace cluster of the fleet, in file order. */

@@ -1,7 +1,9 @@
 import { knownApps } from './apps';
 import { compareInventory, Difference } from './compare';
-import { Inventory, InventoryBuilder, nextReleases } from './model';
+import { InventoryBuilder } from './inventory-builder';
+import { Inventory } from './model';
 import { renderFleet } from './render';
+import { nextReleases } from './running-release';
 import { parseSnapshot } from './snapshot';
 import { ReleaseCatalog } from '../catalog/catalog';
 import { loadCatalog } from '../catalog/load-catalog';

@@ -1,19 +1,13 @@
-import * as YAML from 'yaml';
-import { child, FleetError, pathKeys, Problems, show } from '../input/problems';
-
+import { isMapping, KubeDocument, listItems, readKubeDocuments, typeName, Where } from '../input/kube-list';
+import { child, Problems } from '../input/problems';
 
 /**
  * Reading a snapshot of the management cluster: the text `kubectl get ... -A -o yaml` prints (a
- * `kind: List` with `items`), or several YAML documents of objects or Lists. Parsed with the
- * limits of the fleet file's reader (src/input/yaml-source.ts): size, number of values, nesting,
- * duplicate keys, aliases. Every refusal is a problem with the line of the field it concerns.
+ * `kind: List` with `items`), or several YAML documents of objects or Lists. Parsed by
+ * src/input/kube-list.ts with the limits of the fleet file's reader (src/input/yaml-source.ts): size,
+ * number of values, nesting, duplicate keys, aliases. Every refusal is a problem with the line of
+ * the field it concerns.
  */
-
-/** Where a field of the snapshot is: its field path and, when known, its line. */
-export interface Where {
-  readonly path: string;
-  readonly line?: number;
-}
 
 /** One Kubernetes object of the snapshot. */
 export interface SnapshotObject {
@@ -26,51 +20,6 @@ export interface SnapshotObject {
   readonly body: Readonly<Record<string, unknown>>;
   /** Where a field of this object is (`''`: the object itself). */
   readonly at: (field: string) => Where;
-}
-
-const VALUE_TOKENS = new Set([
-  'scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'block-scalar-header', 'alias', 'flow-map-start', 'flow-seq-start', 'seq-item-ind',
-]);
-
-/** Counts the values of a YAML text with the lexer alone, stopping past `max` (as src/input/yaml-source.ts does). */
-function countValues(text: string, max: number): number {
-  let n = 0;
-  for (const token of new YAML.Lexer().lex(text)) {
-    if (VALUE_TOKENS.has(YAML.CST.tokenType(token) ?? '') && ++n > max) break;
-  }
-  return n;
-}
-
-function lineIn(doc: YAML.Document, path: string, lineOf: (offset: number) => number): number | undefined {
-  let node: unknown = doc.contents;
-  let line = node && YAML.isNode(node) && node.range ? lineOf(node.range[0]) : undefined;
-  for (const key of pathKeys(path)) {
-    if (YAML.isMap(node)) {
-      const pair = node.items.find((p) => YAML.isScalar(p.key) && p.key.value === key);
-      if (!pair) break;
-      if (YAML.isNode(pair.key) && pair.key.range) line = lineOf(pair.key.range[0]);
-      node = pair.value;
-    } else if (YAML.isSeq(node) && typeof key === 'number') {
-      const item = node.items[key];
-      if (!item) break;
-      if (YAML.isNode(item) && item.range) line = lineOf(item.range[0]);
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return line;
-}
-
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function typeName(v: unknown): string {
-  if (v === null || v === undefined) return 'nothing';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `a ${typeof v} (${show(v)})`;
 }
 
 /**
@@ -91,65 +40,15 @@ const SNAPSHOT_COMMAND = 'kubectl get clusters.cluster.x-k8s.io,... -A -o yaml';
  */
 export function parseSnapshot(text: string, file: string, limits = { bytes: MAX_SNAPSHOT_BYTES, values: MAX_SNAPSHOT_VALUES }): SnapshotObject[] {
   const problems = new Problems(file);
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.bytes) {
-    problems.add('(file)', `is ${bytes} bytes; snapshots of at most ${limits.bytes} bytes are accepted`);
-    throw new FleetError(problems.all);
-  }
-  if (countValues(text, limits.values) > limits.values) {
-    problems.add('(document)', `holds more than ${limits.values} YAML values; at most ${limits.values} are accepted`);
-    throw new FleetError(problems.all);
-  }
-  const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
-  const lineOf = (offset: number) => lineCounter.linePos(offset).line;
-  const list: YAML.Document.Parsed[] = Array.isArray(docs) ? docs : [docs as unknown as YAML.Document.Parsed];
-  if ('empty' in docs && docs.empty) {
-    for (const e of docs.errors) problems.add('(syntax)', `malformed YAML: ${e.message.split('\n')[0]}`, lineOf(e.pos[0]));
-  }
-  for (const doc of list) {
-    if (doc.errors.some((e) => e.message.includes('Maximum call stack size exceeded'))) {
-      problems.add('(document)', 'nests collections too deeply to be read; a snapshot of Kubernetes objects needs a few levels only');
-      throw new FleetError(problems.all);
-    }
-    for (const e of doc.errors) problems.add('(syntax)', `malformed YAML: ${e.message.split('\n')[0]}`, lineOf(e.pos[0]));
-  }
-  problems.throwIfAny();
-
   const objects: SnapshotObject[] = [];
-  const several = list.length > 1;
-  list.forEach((doc, d) => {
-    let value: unknown;
-    const prefix = several ? `documents[${d}]` : '';
-    const docLine = doc.contents && YAML.isNode(doc.contents) && doc.contents.range ? lineOf(doc.contents.range[0]) : undefined;
-    try {
-      value = doc.toJS({ maxAliasCount: 100 });
-    } catch (e) {
-      problems.add(prefix || '(document)', `cannot be read: ${(e as Error).message.split('\n')[0]}`, docLine);
-      return;
-    }
-    if (value === null || value === undefined) return; // an empty document, such as a trailing `---`
-    const where = (docPath: string): Where => {
-      const line = lineIn(doc, docPath, lineOf);
-      const full = [prefix, docPath].filter((p) => p !== '').join('.');
-      return { path: full === '' ? '(document)' : full, ...(line === undefined ? {} : { line }) };
-    };
-    const add = (w: Where, message: string) => problems.add(w.path, message, w.line);
+  readKubeDocuments(text, problems, limits, 'a snapshot of Kubernetes objects', (doc: KubeDocument) => {
+    const { value, where, add } = doc;
     if (!isMapping(value)) {
       add(where(''), `expected a Kubernetes object or a List of them (what \`${SNAPSHOT_COMMAND}\` prints), got ${typeName(value)}`);
       return;
     }
-    if (value.kind === 'List' || (typeof value.kind === 'string' && /List$/.test(value.kind) && 'items' in value)) {
-      if (!Array.isArray(value.items)) {
-        add(where('items'), `expected the List's objects, got ${typeName(value.items)}`);
-        return;
-      }
-      value.items.forEach((item, i) => {
-        const o = toObject(item, `items[${i}]`, where, add);
-        if (o) objects.push(o);
-      });
-    } else {
-      const o = toObject(value, '', where, add);
+    for (const item of listItems(doc, value) ?? []) {
+      const o = toObject(item.value, item.at, where, add);
       if (o) objects.push(o);
     }
   });

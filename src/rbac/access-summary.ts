@@ -1,4 +1,5 @@
-import { AccessPlan, AccessRule, accessFolder, GateAccess, HUB, Identity, planAccess } from './plan-access';
+import { AccessPlan, AccessRule, accessFolder, GateAccess, HUB, Identity } from './access-plan';
+import { planAccess } from './plan-access';
 import { GatePlan } from '../gates/gate-plan';
 import { Plan } from '../planner/plan-fleet';
 

@@ -1,4 +1,5 @@
-import { AccessPlan, AccessRule, accessFolder, Identity, planAccess } from './plan-access';
+import { AccessPlan, AccessRule, accessFolder, Identity } from './access-plan';
+import { planAccess } from './plan-access';
 import { GatePlan } from '../gates/gate-plan';
 import { byPath, folderFiles, OutputFile } from '../output/dist-files';
 import { FastYaml } from '../output/fast-yaml';

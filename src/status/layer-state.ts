@@ -1,4 +1,4 @@
-import { FluxCondition, FluxKustomization } from './snapshot';
+import { FluxCondition, FluxKustomization } from './flux-objects';
 
 /**
  * The state of one layer's Kustomization at the source's current revision, read as Flux's

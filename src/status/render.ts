@@ -1,5 +1,6 @@
+import { DependencyStatus, KustomizationStatus, LayerStatus } from './kustomization-status';
 import { LAYER_STATES, STATE_WORDS } from './layer-state';
-import { DependencyStatus, KustomizationStatus, LayerStatus, StatusReport } from './report';
+import { StatusReport } from './report';
 
 /**
  * The status report as text for people, and as JSON for scripts. Everything that came from the

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { AccessRule, READ_VERBS } from '../../src/rbac/access-plan';
 import { accessSummary } from '../../src/rbac/access-summary';
-import { AccessRule, planAccess, READ_VERBS } from '../../src/rbac/plan-access';
+import { planAccess } from '../../src/rbac/plan-access';
 import { planSynthesis, synthesize, SynthResult } from '../../src/synth';
 import { baseFleet, ROOT, writeFleet } from '../helpers';
 import { accessProblems, folderObjects, OutputFileLike, outputLayers, READ } from './rbac-check';

@@ -2,8 +2,8 @@
 // writes them. The steps below are those of the research fixture of a layer while the fleet repository
 // moves from R1 to R2 (/work/research/flux/timelines/kustomization-v1.yaml, kustomize-controller
 // v1.5.1; NOTES.md §2 revision lock, §4 status fields and reasons), reduced to the fields the state reads.
+import { FluxCondition, FluxKustomization } from '../../src/status/flux-objects';
 import { kustomizationState, LayerState } from '../../src/status/layer-state';
-import { FluxCondition, FluxKustomization } from '../../src/status/snapshot';
 
 const R1 = 'main@sha1:1111111111111111111111111111111111111111';
 const R2 = 'main@sha1:2222222222222222222222222222222222222222';

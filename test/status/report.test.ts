@@ -1,8 +1,8 @@
 // The report of a large fleet: linear in the number of layers, and lines that stay readable (the
 // JSON has every name, the text the first ten).
+import { FluxKustomization } from '../../src/status/flux-objects';
 import { renderStatus, renderStatusJson } from '../../src/status/render';
 import { statusReport, StatusReport } from '../../src/status/report';
-import { FluxKustomization } from '../../src/status/snapshot';
 
 const R = `main@sha1:${'2'.repeat(40)}`;
 
