@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { loadCatalog } from './catalog/load-catalog';
-import { RenderedFolder, renderFolders } from './charts/render-folders';
+import { joinParts, RenderedFolder, renderFolders } from './charts/render-folders';
 import { loadAddonSources } from './fleet/addon-sources';
 import { checkFleetPaths } from './fleet/fleet-paths';
 import { loadFleet, LoadedFleet } from './fleet/load-fleet';
@@ -83,7 +83,9 @@ export function planSynthesis(options: SynthOptions): Planned {
     const catalog = loadCatalog(loaded.fleet.catalogDir);
     const plan = planFleet(loaded.fleet, catalog, loadAddonSources(loaded.fleet));
     const gates = planGates(plan);
-    return { loaded, plan, gates, document: planDocument(plan, gates) };
+    // PLAN.md's document is built when first asked for (it is written last): not held while the folders render
+    let document: PlanDocument | undefined;
+    return { loaded, plan, gates, get document() { return (document ??= planDocument(plan, gates)); } };
   });
 }
 
@@ -112,7 +114,7 @@ export function* outputFiles(planned: Planned, progress: Progress = NO_PROGRESS,
  */
 export function synthesize(options: SynthOptions): SynthResult {
   const planned = planSynthesis(options);
-  const folders = [...renderFolders(planned.plan, planned.gates, options.progress)];
+  const folders = joinParts([...renderFolders(planned.plan, planned.gates, options.progress)]);
   const yaml = new FastYaml();
   const rendered = [...folders.flatMap((f) => folderFiles(f, yaml)), ...accessFiles(planned.plan, planned.gates, yaml),
     { path: 'PLAN.md', content: renderPlanMarkdown(planned.document) }];

@@ -12,6 +12,26 @@ export interface RenderedFolder {
   readonly name: string;
   /** Objects, as JSON, with a file name each (unique in the folder). */
   readonly objects: readonly { readonly file: string; readonly object: Record<string, any> }[];
+  /**
+   * A large folder comes in parts (the fleet folder of a large fleet): this part is followed by
+   * another of the same name, and the folder's kustomization.yaml comes with the last. @default false
+   */
+  readonly continues?: boolean;
+  /** Every file of a folder that came in parts, given with its last part. @default - this folder's objects */
+  readonly allFiles?: readonly string[];
+}
+
+/** The folders of a rendering with the parts of each joined (for callers that keep every folder in memory). */
+export function joinParts(folders: readonly RenderedFolder[]): RenderedFolder[] {
+  const out: RenderedFolder[] = [];
+  let pending: RenderedFolder['objects'][number][] = [];
+  for (const f of folders) {
+    pending.push(...f.objects);
+    if (f.continues) continue;
+    out.push({ name: f.name, objects: pending });
+    pending = [];
+  }
+  return out;
 }
 
 /** File name of an object in a layer folder: `<kind>.<namespace>.<name>.yaml` (`.` never occurs in a kind or namespace). */
@@ -69,13 +89,13 @@ function renderChart(app: App, chart: LayerChart | FleetChart): Record<string, a
 }
 
 /** Layers whose Kustomizations are built at once in the fleet folder. */
-const FLEET_BATCH = 500;
+export const FLEET_BATCH = 500;
 
 /**
  * Renders a plan folder by folder (each layer, then `fleet`): a folder's constructs are built,
  * rendered and dropped before the next, so memory stays flat however large the fleet.
  */
-export function* renderFolders(plan: Plan, gates: GatePlan, progress: Progress = NO_PROGRESS): Generator<RenderedFolder> {
+export function* renderFolders(plan: Plan, gates: GatePlan, progress: Progress = NO_PROGRESS, fleetBatch = FLEET_BATCH): Generator<RenderedFolder> {
   const app = new App({ outdir: '.cdk8s.out' });
   const guard = new OutputGuard(plan);
   for (const [i, layer] of plan.layers.entries()) {
@@ -91,13 +111,15 @@ export function* renderFolders(plan: Plan, gates: GatePlan, progress: Progress =
     guard.check(folder);
     yield folder;
   }
-  // The fleet folder holds a Kustomization per layer: built in batches, so one batch of constructs is in memory at a time.
-  const objects: { file: string; object: Record<string, any> }[] = [];
-  for (let start = 0; start < plan.layers.length; start += FLEET_BATCH) {
-    const fleetChart = new FleetChart(app, { plan, profile: gates.profile, gates: gates.healthGates, layers: plan.layers.slice(start, start + FLEET_BATCH) });
-    for (const object of renderChart(app, fleetChart)) objects.push({ file: `${object.metadata.name}.yaml`, object });
+  // The fleet folder holds a Kustomization per layer: built, written and dropped in parts, so one part is in memory at a time.
+  const allFiles: string[] = [];
+  for (let start = 0; start < plan.layers.length; start += fleetBatch) {
+    const fleetChart = new FleetChart(app, { plan, profile: gates.profile, gates: gates.healthGates, layers: plan.layers.slice(start, start + fleetBatch) });
+    const objects = renderChart(app, fleetChart).map((object) => ({ file: `${object.metadata.name}.yaml`, object }));
+    allFiles.push(...objects.map((o) => o.file));
+    const last = start + fleetBatch >= plan.layers.length;
+    const folder: RenderedFolder = { name: FLEET_FOLDER, objects, ...(last ? { allFiles } : { continues: true }) };
+    guard.check(folder);
+    yield folder;
   }
-  const folder = { name: FLEET_FOLDER, objects };
-  guard.check(folder);
-  yield folder;
 }

@@ -16,10 +16,15 @@ export function kustomizationFile(resources: readonly string[], yaml: FastYaml =
   });
 }
 
-/** The files of one folder: one per object, plus its `kustomization.yaml` (so it builds with `kubectl kustomize`). */
+/**
+ * The files of one folder: one per object, plus its `kustomization.yaml` (so it builds with
+ * `kubectl kustomize`), which a folder that comes in parts gets with its last part.
+ */
 export function folderFiles(folder: RenderedFolder, yaml: FastYaml = new FastYaml()): OutputFile[] {
   const files = folder.objects.map((o) => ({ path: `${folder.name}/${o.file}`, content: yaml.stringify(o.object) }));
-  files.push({ path: `${folder.name}/kustomization.yaml`, content: kustomizationFile(folder.objects.map((o) => o.file), yaml) });
+  if (!folder.continues) {
+    files.push({ path: `${folder.name}/kustomization.yaml`, content: kustomizationFile(folder.allFiles ?? folder.objects.map((o) => o.file), yaml) });
+  }
   return files;
 }
 

@@ -20,6 +20,9 @@ const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
  * numbers, nested lists) is handed to `yaml` whole, so the output never depends on this shortcut;
  * tests compare the two on every output.
  */
+/** Remembered renderings at most: a fleet's every layer has its own health expressions, so the memory is emptied when full. */
+const REMEMBERED = 20_000;
+
 export class FastYaml {
   private readonly scalars = new Map<string, string>();
   /** Multi-line strings as `yaml` writes them as a mapping value at the top level (` |\n  line\n...`). */
@@ -42,6 +45,7 @@ export class FastYaml {
       let s = this.scalars.get(value);
       if (s === undefined) {
         s = YAML.stringify(value, YAML_OPTIONS).replace(/\n$/, '');
+        if (this.scalars.size >= REMEMBERED) this.scalars.clear();
         this.scalars.set(value, s);
       }
       return s.includes('\n') ? undefined : s;
@@ -107,6 +111,7 @@ export class FastYaml {
       let b = this.blocks.get(v);
       if (b === undefined) {
         b = YAML.stringify({ k: v }, YAML_OPTIONS).slice('k:'.length);
+        if (this.blocks.size >= REMEMBERED) this.blocks.clear();
         this.blocks.set(v, b);
       }
       out.push(indent === '' ? b : b.replace(/\n(?=[^\n])/g, `\n${indent}`));

@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { renderFolders } from '../../src/charts/render-folders';
+import { joinParts, renderFolders } from '../../src/charts/render-folders';
 import { layerNamespace } from '../../src/status/fleet-kustomizations';
 import { LayerState } from '../../src/status/layer-state';
 import { StatusReport } from '../../src/status/report';
@@ -287,7 +287,7 @@ result: done: every layer is done at this revision (exit 0)
   test('finds each layer where the fleet chart writes its Kustomization (namespace included)', () => {
     for (const fleet of [HUB, KOMMANDER]) {
       const planned = planSynthesis({ fleetFile: path.join(ROOT, fleet) });
-      const folder = [...renderFolders(planned.plan, planned.gates)].find((f) => f.name === 'fleet')!;
+      const folder = joinParts([...renderFolders(planned.plan, planned.gates)]).find((f) => f.name === 'fleet')!;
       const written = new Map(folder.objects.map((o) => [o.object.metadata.name as string, o.object.metadata.namespace as string]));
       expect(planned.plan.layers.map((l) => [l.name, layerNamespace(planned.plan.fleet.flux, l)]))
         .toEqual(planned.plan.layers.map((l) => [l.name, written.get(l.name)]));
