@@ -1,7 +1,8 @@
 /** Jest runs the TypeScript sources through ts-jest; `npm test` type-checks everything first (tsc -b). */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
+  // src/ is a root too (it holds no tests): `jest --findRelatedTests src/...`, which Stryker runs for each mutant, follows imports through it.
+  roots: ['<rootDir>/test', '<rootDir>/src'],
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }],

@@ -98,7 +98,7 @@ export function readKubeDocuments(text: string, problems: Problems, limits: Kube
     throw new FleetError(problems.all);
   }
   const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const docs = YAML.parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
   const list: YAML.Document.Parsed[] = Array.isArray(docs) ? docs : [docs as unknown as YAML.Document.Parsed];
   if ('empty' in docs && docs.empty) {

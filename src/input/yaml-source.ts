@@ -47,7 +47,7 @@ export function parseYaml(text: string, problems: Problems): ParsedYaml | undefi
     return undefined;
   }
   const lineCounter = new YAML.LineCounter();
-  const docs = YAML.parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const docs = YAML.parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true, logLevel: 'error' });
   const list = Array.isArray(docs) ? docs : [docs as unknown as YAML.Document.Parsed];
   const lineOf = (offset: number) => lineCounter.linePos(offset).line;
   if (list.length !== 1) {

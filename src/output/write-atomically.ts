@@ -12,7 +12,7 @@ const PREVIOUS = '.dkp-fleet-previous-';
  * yields them, so they need not all be in memory at once. `beforeSwap` then sees every path
  * written and may still refuse (by throwing). The staging folder is swapped in with two
  * renames: the old folder is moved aside, the new one moved in, the old one removed. Until the
- * first rename nothing of `outdir` has changed; anything thrown before it (by `files`,
+ * first rename nothing of `outdir` has changed; anything thrown before it or by it (by `files`,
  * `beforeSwap` or the file system) removes the staging folder. If the second rename fails the
  * old folder is moved back. A run killed between the two renames leaves the previous output in
  * `.dkp-fleet-previous-*`, which the next run puts back before anything else.
@@ -45,7 +45,12 @@ export function writeAtomically(outdir: string, files: Iterable<OutputFile>, bef
   let previous: string | undefined;
   if (fs.existsSync(target)) {
     previous = path.join(parent, `${PREVIOUS}${path.basename(target)}-${path.basename(staging).slice(-6)}`);
-    fs.renameSync(target, previous);
+    try {
+      fs.renameSync(target, previous);
+    } catch (e) {
+      fs.rmSync(staging, { recursive: true, force: true }); // the old folder never moved: nothing to put back
+      throw e;
+    }
   }
   try {
     fs.renameSync(staging, target);

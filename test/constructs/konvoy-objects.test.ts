@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
 import { BUILT_IN_RELEASES } from '../../src/catalog/load-catalog';
-import { assertPruneProtected, isClusterApiGroup } from '../../src/constructs/capi/capi-object';
+import { assertPruneProtected } from '../../src/constructs/capi/capi-object';
 import { synthesize } from '../../src/synth';
 import { baseFleet, problemsOf, ROOT, tempDir, writeFleet } from '../helpers';
+import { pruneProtection } from '../oracles/prune';
 
 /** Synthesizes a fleet in memory (written to `dir` with the addon folders it names); returns its files as parsed objects by path. */
 function files(f: unknown, dir = tempDir()): Record<string, any> {
@@ -192,19 +193,37 @@ describe('the Konvoy objects of a 2.1 -> 2.2 fleet on vSphere', () => {
 });
 
 describe('prune protection', () => {
-  test('every Cluster API object of every example carries it', () => {
+  // Judged by the test's own list of Cluster API groups (test/oracles/prune.ts), not src's: ClusterResourceSet ConfigMaps included.
+  test('every Cluster API object, and every ConfigMap a ClusterResourceSet applies, of every example carries it', () => {
     const examples = ['fleet.yaml', ...fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.yaml')).map((f) => `examples/${f}`)];
-    let capi = 0;
-    for (const e of examples) {
-      for (const x of synthesize({ fleetFile: path.join(ROOT, e) }).files.filter((f) => f.path.endsWith('.yaml'))) {
-        const o = YAML.parse(x.content);
-        if (o.apiVersion && isClusterApiGroup(o.apiVersion)) {
-          capi++;
-          expect({ file: x.path, prune: o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune'] }).toEqual({ file: x.path, prune: 'disabled' });
-        }
-      }
-    }
-    expect(capi).toBeGreaterThan(50);
+    const objects = examples.flatMap((e) => synthesize({ fleetFile: path.join(ROOT, e) }).files.filter((f) => f.path.endsWith('.yaml'))
+      .map((x) => ({ file: `${e}: ${x.path}`, object: YAML.parse(x.content) })));
+    const report = pruneProtection(objects);
+    expect(report.violations).toEqual([]);
+    expect(report.capi).toBeGreaterThan(50);
+    expect(report.resourceSetData).toBeGreaterThan(5);
+  });
+
+  test('every provider object and HelmChartProxy of an operator fleet with HelmChartProxy delivery carries it', () => {
+    const out = files(awsFleet(), awsCatalog());
+    const report = pruneProtection(Object.entries(out).map(([file, object]) => ({ file, object })));
+    expect(report.violations).toEqual([]);
+    expect(Object.values(out).filter((o) => ['CoreProvider', 'HelmChartProxy'].includes(o.kind)).length).toBeGreaterThan(2);
+    expect(report.capi).toBeGreaterThan(10);
+  });
+
+  test('the oracle itself flags a ClusterResourceSet ConfigMap without it, and any Cluster API group', () => {
+    const set = { apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet', metadata: { name: 's', namespace: 'ns' },
+      spec: { resources: [{ kind: 'ConfigMap', name: 'cm' }] } };
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'ns' } };
+    const other = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'elsewhere' } };
+    const md = { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'AzureMachineTemplate', metadata: { name: 't', namespace: 'ns' } };
+    expect(pruneProtection([{ file: 'a', object: set }, { file: 'b', object: cm }, { file: 'c', object: other }, { file: 'd', object: md }]).violations)
+      .toEqual([
+        'a: ClusterResourceSet ns/s lacks kustomize.toolkit.fluxcd.io/prune: disabled',
+        'b: ConfigMap ns/cm lacks kustomize.toolkit.fluxcd.io/prune: disabled',
+        'd: AzureMachineTemplate ns/t lacks kustomize.toolkit.fluxcd.io/prune: disabled',
+      ]);
   });
 
   test('fails if any renderer emits a Cluster API object without it: synthesis stops', () => {

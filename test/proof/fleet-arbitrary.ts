@@ -89,6 +89,11 @@ export const blueprint = fc.record({
   backup: fc.nat({ max: 3 }),
   names: fc.array(fc.nat({ max: NAME_CHARS.length - 1 }), { minLength: 64, maxLength: 64 }),
   sample: fc.nat(),
+  // Rollout controls (README "Rollout controls"): holds of waves or managed clusters, a soak or a failure budget per wave.
+  rollout: fc.record({
+    hold: fc.array(fc.nat(), { maxLength: 3 }),
+    waves: fc.array(fc.record({ wave: fc.nat(), soak: fc.nat({ max: 2 }), budget: fc.nat({ max: 3 }) }), { maxLength: 3 }),
+  }),
 });
 
 export type Blueprint = typeof blueprint extends fc.Arbitrary<infer T> ? T : never;
@@ -387,6 +392,21 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
     }
     layers.push(...[...waves].map((w) => `wave-${w}`));
   }
+  // Rollout controls: holds where the Flux has a revision lock (kustomize-controller v0.19.0), soaks and failure budgets where a gate image runs their Jobs.
+  const holdable = konvoy && (!kommander || kcAtLeast('0.19.0'))
+    ? [...[...waves].sort((a, b) => a - b).map((w) => `wave-${w}`), ...[...targets.keys()].filter((n) => n !== mName).map((n) => `cluster-${n}`)] : [];
+  const hold = [...new Set(bp.rollout.hold.map((n) => pick(holdable, n)).filter((h) => h !== undefined))];
+  const waveControls = new Map<number, { wave: number; soak?: string; maxFailures?: number }>();
+  if (konvoy && bp.flux.gateImage) {
+    for (const w of bp.rollout.waves) {
+      const wave = pick([...waves].sort((a, b) => a - b), w.wave);
+      if (wave === undefined || waveControls.has(wave) || (w.soak === 0 && w.budget === 0)) continue;
+      waveControls.set(wave, { wave, ...(w.soak > 0 ? { soak: ['90s', '2h'][w.soak - 1] } : {}), ...(w.budget > 0 ? { maxFailures: w.budget - 1 } : {}) });
+      if (w.soak > 0) layers.push(`wave-${wave}-soak`);
+    }
+  }
+  const rollout = hold.length + waveControls.size === 0 ? undefined
+    : { ...(hold.length > 0 ? { hold } : {}), ...(waveControls.size > 0 ? { waves: [...waveControls.values()] } : {}) };
 
   // Flux.
   const fb = bp.flux;
@@ -431,6 +451,7 @@ export function buildFleet(bp: Blueprint, catalog: ReleaseCatalog): BuiltFleet {
       ...(backup ? { preflight: { veleroBackup: backup } } : {}),
       management,
       workspaces: fleetWorkspaces,
+      ...(rollout ? { rollout } : {}),
     },
   };
   return {

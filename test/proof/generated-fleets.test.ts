@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import fc from 'fast-check';
+import * as semver from 'semver';
 import * as YAML from 'yaml';
 import { blueprint, Blueprint, buildFleet, BuiltFleet, releasePairs } from './fleet-arbitrary';
 import { loadCatalog } from '../../src/catalog/load-catalog';
@@ -11,6 +12,7 @@ import { synthToDist } from '../../src/synth';
 import {
   addonManifestsFor, bootstrapOf, describeWithShared, fingerprint, HAVE_SHARED, kustomizeBuild, layersFromDist, tempDir, toYaml, writeFleet,
 } from '../helpers';
+import { fleetShape, orderViolations, readKustomizations } from '../oracles/order';
 import { schemaErrors } from '../proof-helpers';
 
 /**
@@ -87,7 +89,7 @@ function synth(built: BuiltFleet): { dist: string; plan: Plan } {
 }
 
 /** Checks one generated fleet; throws (with the fleet) on the first failed check. */
-function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: number; kustomized: number }): void {
+function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: number; kustomized: number; rollouts: number }): void {
   const built = buildFleet(bp, catalog);
   let dist: string;
   let plan: Plan;
@@ -106,6 +108,9 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
   if (invariants.length > 0) fail('ordering invariants broken', invariants);
   const reach = reachabilityViolations(layers);
   if (reach.length > 0) fail('reachability broken', reach.slice(0, 20));
+  // ... and by the test's own oracle, from the fleet file: waves, chains, budgets, soaks and holds included.
+  const order = orderViolations(fleetShape(built.fleet), readKustomizations(dist), { bootstrap: built.expected.bootstrap });
+  if (order.length > 0) fail('DESIGN\'s order broken (oracle)', order.slice(0, 20));
   // The first layer waits for the bootstrap Kustomization the fleet names (or the default), and for the backup of this upgrade.
   const bootstrap = bootstrapOf(dist);
   if (JSON.stringify(bootstrap) !== JSON.stringify([built.expected.bootstrap])) fail('mgmt-preflight dependsOn', { bootstrap, want: built.expected.bootstrap });
@@ -185,6 +190,7 @@ function check(bp: Blueprint, stats: { runs: number; clusters: number; layers: n
     stats.kustomized++;
   }
   stats.runs++;
+  if (built.fleet.spec.rollout !== undefined) stats.rollouts++;
   stats.clusters += bp.size.clusters.length;
   stats.layers += layers.length;
   fs.rmSync(path.dirname(dist), { recursive: true, force: true });
@@ -198,17 +204,26 @@ describe('generated valid fleets', () => {
     expect(pairs).toContain('2.2.3>2.3.0');
     expect(pairs).toContain('->2.3.2');
     expect(pairs.filter((p) => p.endsWith('>2.4.0') || p.endsWith('>2.4.2'))).toEqual([]);
-    expect(pairs.every((p) => p.startsWith('-') || catalog.canUpgrade(p.split('>')[0], p.split('>')[1]))).toBe(true);
+    // DESIGN §6.2, independently of the catalog's own check: forward, and never past the next DKP minor.
+    const skips = pairs.filter((p) => !p.startsWith('-')).filter((p) => {
+      const [from, to] = p.split('>');
+      return !semver.gt(to, from) || semver.major(to) !== semver.major(from) || semver.minor(to) - semver.minor(from) > 1;
+    });
+    expect(skips).toEqual([]);
+    // The release files' upgradeFrom ranges: 2.2.0 is reached from 2.1.0 and 2.1.1 only; 2.1.0 and 2.1.1 from nothing.
+    expect(pairs.filter((p) => p.endsWith('>2.2.0'))).toEqual(['->2.2.0', '2.1.0>2.2.0', '2.1.1>2.2.0']);
+    expect(pairs.filter((p) => p.endsWith('>2.1.1'))).toEqual(['->2.1.1']);
   });
 
   test(`synthesize into Kustomizations that keep every guarantee (seed ${SEED}, ${RUNS} runs)`, () => {
-    const stats = { runs: 0, clusters: 0, layers: 0, kustomized: 0 };
+    const stats = { runs: 0, clusters: 0, layers: 0, kustomized: 0, rollouts: 0 };
     fc.assert(fc.property(blueprint, (bp) => check(bp, stats)), {
       seed: SEED, numRuns: RUNS, ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}), endOnFailure: process.env.FC_SHRINK === undefined,
     });
     process.stderr.write(`generated fleets: ${stats.runs} runs, ${stats.clusters} clusters, ${stats.layers} layers, `
-      + `${stats.kustomized} folders built with kubectl kustomize (seed ${SEED})\n`);
+      + `${stats.kustomized} folders built with kubectl kustomize, ${stats.rollouts} with rollout controls (seed ${SEED})\n`);
     expect(stats.runs).toBe(RUNS);
+    if (RUNS >= 20) expect(stats.rollouts).toBeGreaterThan(0);
   }, 600000);
 });
 
