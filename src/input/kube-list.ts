@@ -1,5 +1,6 @@
 import * as YAML from 'yaml';
-import { FleetError, pathKeys, Problems, show } from './problems';
+import { FleetError, Problems, show } from './problems';
+import { lineInDocument } from './yaml-source';
 
 /**
  * The defensive reading of what `kubectl get ... -A -o yaml` prints (a `kind: List` with `items`),
@@ -43,27 +44,6 @@ function countValues(text: string, max: number): number {
   return n;
 }
 
-/** The line of the field at `path` in a document (the nearest enclosing field that exists). */
-function lineIn(doc: YAML.Document, path: string, lineOf: (offset: number) => number): number | undefined {
-  let node: unknown = doc.contents;
-  let line = node && YAML.isNode(node) && node.range ? lineOf(node.range[0]) : undefined;
-  for (const key of pathKeys(path)) {
-    if (YAML.isMap(node)) {
-      const pair = node.items.find((p) => YAML.isScalar(p.key) && p.key.value === key);
-      if (!pair) break;
-      if (YAML.isNode(pair.key) && pair.key.range) line = lineOf(pair.key.range[0]);
-      node = pair.value;
-    } else if (YAML.isSeq(node) && typeof key === 'number') {
-      const item = node.items[key];
-      if (!item) break;
-      if (YAML.isNode(item) && item.range) line = lineOf(item.range[0]);
-      node = item;
-    } else {
-      break;
-    }
-  }
-  return line;
-}
 
 export function isMapping(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -126,7 +106,7 @@ export function readKubeDocuments(text: string, problems: Problems, limits: Kube
     }
     if (value === null || value === undefined) return; // an empty document, such as a trailing `---`
     const where = (docPath: string): Where => {
-      const line = lineIn(doc, docPath, lineOf);
+      const line = lineInDocument(doc, docPath, lineOf);
       const full = [prefix, docPath].filter((p) => p !== '').join('.');
       return { path: full === '' ? '(document)' : full, ...(line === undefined ? {} : { line }) };
     };

@@ -77,10 +77,11 @@ export function parseYaml(text: string, problems: Problems): ParsedYaml | undefi
     problems.add('(document)', `cannot be read: ${(e as Error).message.split('\n')[0]}`);
     return undefined;
   }
-  return { value, locate: (path) => locate(doc, path, lineOf) };
+  return { value, locate: (path) => lineInDocument(doc, path, lineOf) };
 }
 
-function locate(doc: YAML.Document, path: string, lineOf: (offset: number) => number): number | undefined {
+/** The line of the field at `path` in a document (the nearest enclosing field that exists). */
+export function lineInDocument(doc: YAML.Document, path: string, lineOf: (offset: number) => number): number | undefined {
   let node: unknown = doc.contents;
   let line = node && YAML.isNode(node) && node.range ? lineOf(node.range[0]) : undefined;
   for (const key of pathKeys(path)) {
