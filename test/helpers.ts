@@ -139,6 +139,15 @@ export function fingerprint(dir: string): Record<string, string> {
 }
 
 /** Is a shared folder with the upstream CRDs and references beside the project? */
+/** An output folder `dist/` with one file (`layer/old.yaml`), its parent, and its fingerprint. */
+export function existingDist(): { dist: string; parent: string; before: Record<string, string> } {
+  const parent = tempDir();
+  const dist = path.join(parent, 'dist');
+  fs.mkdirSync(path.join(dist, 'layer'), { recursive: true });
+  fs.writeFileSync(path.join(dist, 'layer', 'old.yaml'), 'old: true\n');
+  return { dist, parent, before: fingerprint(dist) };
+}
+
 export const SHARED = path.resolve(process.env.SHARED_DIR ?? path.join(ROOT, '..', 'shared'));
 export const HAVE_SHARED = fs.existsSync(path.join(SHARED, 'crds')) && fs.existsSync(path.join(SHARED, 'reference'));
 

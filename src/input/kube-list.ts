@@ -1,6 +1,6 @@
 import * as YAML from 'yaml';
 import { FleetError, Problems, show } from './problems';
-import { lineInDocument } from './yaml-source';
+import { countValues, lineInDocument } from './yaml-source';
 
 /**
  * The defensive reading of what `kubectl get ... -A -o yaml` prints (a `kind: List` with `items`),
@@ -30,20 +30,6 @@ export interface KubeDocument {
   /** Records a problem at a field. */
   readonly add: (w: Where, message: string) => void;
 }
-
-const VALUE_TOKENS = new Set([
-  'scalar', 'single-quoted-scalar', 'double-quoted-scalar', 'block-scalar-header', 'alias', 'flow-map-start', 'flow-seq-start', 'seq-item-ind',
-]);
-
-/** Counts the values of a YAML text with the lexer alone (it builds nothing), stopping past `max`. */
-function countValues(text: string, max: number): number {
-  let n = 0;
-  for (const token of new YAML.Lexer().lex(text)) {
-    if (VALUE_TOKENS.has(YAML.CST.tokenType(token) ?? '') && ++n > max) break;
-  }
-  return n;
-}
-
 
 export function isMapping(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

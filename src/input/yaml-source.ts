@@ -19,7 +19,7 @@ const VALUE_TOKENS = new Set([
 ]);
 
 /** Counts the values of a YAML text with the lexer alone (cheap: it builds nothing), stopping past `max`. */
-function countValues(text: string, max: number): number {
+export function countValues(text: string, max: number): number {
   let n = 0;
   for (const token of new YAML.Lexer().lex(text)) {
     if (VALUE_TOKENS.has(YAML.CST.tokenType(token) ?? '') && ++n > max) break;

@@ -3,20 +3,12 @@ import * as fs from 'fs';
 import nodeFs from 'fs';
 import * as path from 'path';
 import { writeAtomically } from '../../src/output/write-atomically';
-import { fingerprint, tempDir } from '../helpers';
+import { existingDist, fingerprint, tempDir } from '../helpers';
 
 /**
  * "Never write a partial dist/" (DESIGN §6.3) when the file system fails at the worst moment: the
  * renames of the swap, and a run killed between them.
  */
-
-function existing(): { dist: string; parent: string; before: Record<string, string> } {
-  const parent = tempDir();
-  const dist = path.join(parent, 'dist');
-  fs.mkdirSync(path.join(dist, 'layer'), { recursive: true });
-  fs.writeFileSync(path.join(dist, 'layer', 'old.yaml'), 'old: true\n');
-  return { dist, parent, before: fingerprint(dist) };
-}
 
 const NEW = [{ path: 'a/x.yaml', content: 'x: 1\n' }];
 
@@ -33,7 +25,7 @@ afterEach(() => jest.restoreAllMocks());
 
 describe('writeAtomically when a rename fails', () => {
   test('fails if the final rename fails, moving the old folder back: dist/ byte-for-byte as it was, nothing left beside it', () => {
-    const { dist, parent, before } = existing();
+    const { dist, parent, before } = existingDist();
     const spy = failRename((from) => path.basename(from).startsWith('.dkp-fleet-staging-'));
     expect(() => writeAtomically(dist, NEW)).toThrow('EIO: i/o error');
     expect(spy).toHaveBeenCalledTimes(3); // aside, in (fails), back
@@ -52,7 +44,7 @@ describe('writeAtomically when a rename fails', () => {
   // A bug (reported): the first rename is outside the try that removes the staging folder, so a full copy of the new
   // output is left beside dist/ (.dkp-fleet-staging-*), which no later run removes.
   test('fails if moving the old folder aside fails, leaving it and removing the staging folder', () => {
-    const { dist, parent, before } = existing();
+    const { dist, parent, before } = existingDist();
     failRename((from) => from === dist);
     expect(() => writeAtomically(dist, NEW)).toThrow('EIO');
     expect(fingerprint(dist)).toEqual(before);
@@ -60,7 +52,7 @@ describe('writeAtomically when a rename fails', () => {
   });
 
   test('stages beside the output folder and leaves nothing else after a success', () => {
-    const { dist, parent } = existing();
+    const { dist, parent } = existingDist();
     const seen: string[] = [];
     const real = nodeFs.renameSync;
     jest.spyOn(nodeFs, 'renameSync').mockImplementation((from, to) => {
@@ -81,7 +73,7 @@ describe('writeAtomically when a rename fails', () => {
 
 describe('writeAtomically after a run killed between the two renames', () => {
   function killed(): { dist: string; parent: string; before: Record<string, string> } {
-    const { dist, parent, before } = existing();
+    const { dist, parent, before } = existingDist();
     fs.renameSync(dist, path.join(parent, '.dkp-fleet-previous-dist-bbbbbb'));
     return { dist, parent, before };
   }

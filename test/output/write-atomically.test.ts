@@ -3,7 +3,7 @@ import * as path from 'path';
 import { OutputFile } from '../../src/output/dist-files';
 import { writeAtomically } from '../../src/output/write-atomically';
 import { outputFiles, planSynthesis, synthesize, synthToDist } from '../../src/synth';
-import { fingerprint, ROOT, tempDir } from '../helpers';
+import { existingDist, fingerprint, ROOT, tempDir } from '../helpers';
 
 /** Every file under `dir` with its text, by `/`-separated relative path. */
 function contents(dir: string): Record<string, string> {
@@ -12,18 +12,9 @@ function contents(dir: string): Record<string, string> {
     .map((f) => [f.split(path.sep).join('/'), fs.readFileSync(path.join(dir, f), 'utf8')]));
 }
 
-/** A dist/ folder with one file, and its parent. */
-function existing(): { dist: string; parent: string; before: Record<string, string> } {
-  const parent = tempDir();
-  const dist = path.join(parent, 'dist');
-  fs.mkdirSync(path.join(dist, 'layer'), { recursive: true });
-  fs.writeFileSync(path.join(dist, 'layer', 'old.yaml'), 'old: true\n');
-  return { dist, parent, before: fingerprint(dist) };
-}
-
 describe('writeAtomically', () => {
   test('writes files as they are produced and replaces the folder, returning the count', () => {
-    const { dist } = existing();
+    const { dist } = existingDist();
     function* files(): Generator<OutputFile> {
       yield { path: 'a/x.yaml', content: 'x: 1\n' };
       yield { path: 'b/y.yaml', content: 'y: 2\n' };
@@ -35,7 +26,7 @@ describe('writeAtomically', () => {
   });
 
   test('fails if producing the files throws midway, leaving the folder unchanged and no staging folder', () => {
-    const { dist, parent, before } = existing();
+    const { dist, parent, before } = existingDist();
     function* files(): Generator<OutputFile> {
       yield { path: 'a/x.yaml', content: 'x: 1\n' };
       throw new Error('rendering failed');
@@ -46,7 +37,7 @@ describe('writeAtomically', () => {
   });
 
   test('fails if the check before the swap refuses, leaving the folder unchanged', () => {
-    const { dist, parent, before } = existing();
+    const { dist, parent, before } = existingDist();
     expect(() => writeAtomically(dist, [{ path: 'a/x.yaml', content: 'x\n' }], () => {
       throw new Error('refused');
     })).toThrow('refused');
@@ -55,7 +46,7 @@ describe('writeAtomically', () => {
   });
 
   test('fails if a path is produced twice, rather than overwriting it', () => {
-    const { dist, before } = existing();
+    const { dist, before } = existingDist();
     expect(() => writeAtomically(dist, [{ path: 'a/x.yaml', content: '1\n' }, { path: 'a/x.yaml', content: '2\n' }])).toThrow(/EEXIST/);
     expect(fingerprint(dist)).toEqual(before);
   });
