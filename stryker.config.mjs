@@ -1,16 +1,28 @@
 // Mutation testing (npm run mutate; docs/mutation.md): StrykerJS puts one small bug at a time into the code whose bugs
 // cost clusters and runs the jest tests that cover it; a mutant no test notices is a gap in the tests.
-// Not part of npm test: a full run takes hours on 2 CPUs. Narrow it with extra arguments, e.g.
+// Not part of npm test: a full run takes many hours on 2 CPUs. Narrow it with extra arguments, e.g.
 //   npm run mutate -- --mutate 'src/output/**/*.ts'
 //   npm run mutate -- --mutate 'src/planner/graph.ts:40-90'
+// or test a seeded random sample of each folder's mutants (scripts/mutant-sample.mjs):
+//   MUTATE_SAMPLE=150 MUTATE_SCOPE=planner,output,fleet npm run mutate
 import * as path from 'path';
 import { fileURLToPath } from 'url';
+import { sampleMutants, SCOPES } from './scripts/mutant-sample.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // The tests run in a sandbox under .stryker-tmp/, where ../shared (upstream CRDs, reference tables) is not beside them.
 process.env.SHARED_DIR ??= path.resolve(root, '..', 'shared');
 // The fuzz test runs for each mutant it covers (nearly all): a short run (npm test runs 400).
 process.env.FC_FUZZ_RUNS ??= '30';
+
+/** The folders in scope (MUTATE_SCOPE, comma-separated; default all four). */
+const scope = (process.env.MUTATE_SCOPE ?? Object.keys(SCOPES).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+/** The files to mutate: every mutant of the folders in scope, or a sample of MUTATE_SAMPLE mutants per folder. */
+const mutate = process.env.MUTATE_SAMPLE
+  ? await sampleMutants(root, scope, Number(process.env.MUTATE_SAMPLE), Number(process.env.MUTATE_SEED ?? '14'))
+  : scope.flatMap((folder) => SCOPES[folder].map((e) => (e.endsWith('.ts') ? e : `${e}/**/*.ts`)));
+/** The timelines run every gate through sh and kubectl (about 40 s): only when the gates are mutated. */
+const gatesOnly = scope.includes('gates') ? [] : ['/test/gates/timelines\\.test\\.ts$', '/test/gates/rollout-timelines\\.test\\.ts$'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -25,6 +37,10 @@ export default {
       // test/stryker-setup.ts skips the tests that compare with stored output (goldens, the committed dist/): they prove
       // stability, not correctness, so they must not count as kills.
       setupFilesAfterEnv: ['<rootDir>/test/setup.ts', '<rootDir>/test/stryker-setup.ts'],
+      // The fastest test files first: test/stryker-setup.ts ends a mutant's run at its first failure.
+      testSequencer: '<rootDir>/test/stryker-sequencer.js',
+      // One process per test runner (Stryker runs two side by side): no jest worker to start for every mutant.
+      maxWorkers: 1,
       // Left out (they stay in npm test): tests that run the compiled lib/ in a child process (never the mutant), the
       // property test of generated fleets and the schema check of every example (minutes per mutant they cover, and they
       // judge the constructs, which are not mutated), and other people's folders.
@@ -40,6 +56,7 @@ export default {
         '/test/status/',
         '/test/inventory/',
         '/test/ci/',
+        ...gatesOnly,
       ],
     },
   },
@@ -52,14 +69,9 @@ export default {
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // The code whose bugs cost clusters: the layer order, the gates, the output writer and removal guard, the fleet validation.
-  mutate: [
-    'src/planner/**/*.ts',
-    'src/gates/**/*.ts',
-    'src/output/**/*.ts',
-    'src/fleet/**/*.ts',
-    'src/input/schema.ts',
-  ],
-  incremental: false,
+  mutate,
+  // Results are kept in reports/stryker-incremental.json: the next run tests again only the mutants whose code or tests changed.
+  incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   // 2 CPUs: one test runner and the type checker side by side.
   concurrency: 2,
@@ -67,7 +79,9 @@ export default {
   timeoutFactor: 2,
   dryRunTimeoutMinutes: 40,
   thresholds: { high: 90, low: 85, break: 85 },
-  reporters: ['clear-text', 'progress', 'html', 'json'],
+  // mutant-log (scripts/stryker-mutant-log.mjs) writes each result to reports/mutation/mutants.jsonl as it comes.
+  plugins: ['@stryker-mutator/*', './scripts/stryker-mutant-log.mjs'],
+  reporters: ['clear-text', 'progress', 'html', 'json', 'mutant-log'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   tempDirName: '.stryker-tmp',

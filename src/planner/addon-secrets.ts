@@ -41,7 +41,8 @@ export function splitSecrets(files: ReadonlyMap<string, string>): SplitManifests
       }),
     });
     const rest = docs.filter((d) => !isSecret(d.toJS()) && d.contents !== null)
-      .map((d) => text.slice(d.range[0], d.range[2]).replace(/^---[^\n]*\n/, '').replace(/\s+$/, ''));
+      .map((d) => text.slice(d.range[0], d.range[2]).replace(/^---[^\n]*(\n|$)/, '').replace(/\s+$/, ''))
+      .filter((t) => t !== ''); // a document marker with nothing after it (a trailing ---) is no document
     if (rest.length > 0) kept.set(file, `${rest.join('\n---\n')}\n`);
   }
   return { files: kept, secrets };

@@ -1,5 +1,6 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as net from 'net';
 import * as path from 'path';
 import { allowReadFromEnv, checkFleetPaths, isInside, kindOf, readRegularFile, ROOT_ONLY_RULE } from '../../src/fleet/fleet-paths';
 import { parseFleet } from '../../src/fleet/load-fleet';
@@ -193,5 +194,28 @@ describe('readRegularFile', () => {
     expect(kindOf(fs.lstatSync(path.join(dir, 'link')))).toBe('a symbolic link');
     expect(kindOf(fs.lstatSync(dir))).toBe('a folder');
     expect(kindOf(fs.lstatSync('/dev/null'))).toBe('a character device');
+    expect(kindOf(fs.lstatSync(path.join(dir, '..', path.basename(dir))))).toBe('a folder');
+  });
+
+  test('kindOf names a socket, and a file that is none of the kinds it knows', async () => {
+    const socket = path.join(tempDir(), 's.sock');
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(socket, resolve));
+    try {
+      expect(kindOf(fs.lstatSync(socket))).toBe('a socket');
+      expect(readRegularFile(socket, 100)).toEqual({ refused: 'is a socket; only regular files are read' });
+    } finally {
+      server.close();
+    }
+    const none = { isSymbolicLink: () => false, isFile: () => false, isDirectory: () => false, isFIFO: () => false, isSocket: () => false,
+      isCharacterDevice: () => false, isBlockDevice: () => false } as unknown as fs.Stats;
+    expect(kindOf(none)).toBe('not a regular file');
+  });
+
+  test('fails if a followed link is a loop of links, naming the loop', () => {
+    const dir = tempDir();
+    fs.symlinkSync(path.join(dir, 'b.yaml'), path.join(dir, 'a.yaml'));
+    fs.symlinkSync(path.join(dir, 'a.yaml'), path.join(dir, 'b.yaml'));
+    expect(readRegularFile(path.join(dir, 'a.yaml'), 100, { followLink: true, rule: 'R' })).toEqual({ refused: 'is a loop of symbolic links (ELOOP); R' });
   });
 });

@@ -121,6 +121,8 @@ describe('the removal guard protects every Cluster API kind', () => {
       'mgmt-platform-apps/appdeployment.kommander.traefik.yaml', 'mgmt-core-addons/configmap.default.calico-mgmt.yaml',
       'fleet/cluster.default.mgmt.yaml', 'mgmt-control-plane/kustomization.yaml', 'mgmt-control-plane/KubeadmControlPlane.default.x.yaml',
       'mgmt-control-plane/kubeadmcontrolplane.default.yaml', 'PLAN.md',
+      // a merge tool's backup and a renamed copy hold an object file name, but are no object file of the output
+      'mgmt-control-plane/kubeadmcontrolplane.default.mgmt-control-plane.yaml.orig', 'mgmt-control-plane/old-kubeadmcontrolplane.default.x.yaml',
     ]);
     expect(checkRemovals(model(fleetDoc()), dist, [])).toEqual([]);
   });

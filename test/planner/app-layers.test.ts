@@ -135,6 +135,10 @@ describe('platform apps', () => {
     expect(l['ws-team-a-platform-apps'].changes.find((c) => c.subject === 'AppDeployment team-a/kommander-flux')).toEqual({
       subject: 'AppDeployment team-a/kommander-flux', from: '0.23.0', to: '0.27.4', note: 'no HelmRelease to check',
     });
+    // an app with nothing to note says nothing (no empty note)
+    expect(l['ws-team-a-platform-apps'].changes.find((c) => c.subject === 'AppDeployment team-a/traefik')).toEqual({
+      subject: 'AppDeployment team-a/traefik', from: '10.3.0', to: '10.9.1',
+    });
   });
 
   test('pass configOverrides through', () => {

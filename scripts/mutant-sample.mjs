@@ -1,0 +1,73 @@
+// A seeded random sample of the mutants of each folder in scope, as Stryker `mutate` ranges (one per mutant, its exact
+// location). stryker.config.mjs uses it when MUTATE_SAMPLE is set: a full run of the default scope (about 5,600
+// mutants) takes many hours on two CPUs, and a random sample estimates each folder's score in a fraction of that.
+// Stryker tests every mutant inside a range, so a mutant that encloses others (a block emptied, a whole condition made
+// true) is not drawn: it would bring every mutant inside it along. The sample is of the other mutants (those at the same
+// place come together: `a < b` made `true`, `false` and `a <= b`); the enclosing ones are usually the easiest to kill.
+import * as fs from 'fs';
+import * as path from 'path';
+import { Instrumenter } from '@stryker-mutator/instrumenter';
+
+/** The folders the default scope is made of, with the files of each. */
+export const SCOPES = {
+  planner: ['src/planner'],
+  gates: ['src/gates'],
+  output: ['src/output'],
+  fleet: ['src/fleet', 'src/input/schema.ts'],
+};
+
+const quiet = { isDebugEnabled: () => false, isTraceEnabled: () => false, isInfoEnabled: () => false, debug() {}, trace() {}, info() {}, warn() {}, error() {} };
+
+function tsFiles(root, entry) {
+  const full = path.join(root, entry);
+  if (fs.statSync(full).isFile()) return [entry];
+  return fs.readdirSync(full, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? tsFiles(root, path.join(entry, e.name)) : e.name.endsWith('.ts') ? [path.join(entry, e.name)] : []))
+    .sort();
+}
+
+/** mulberry32: a small seeded generator, so that a sample is the same on every machine. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const before = (a, b) => a.line < b.line || (a.line === b.line && a.column <= b.column);
+const same = (a, b) => a.start.line === b.start.line && a.start.column === b.start.column && a.end.line === b.end.line && a.end.column === b.end.column;
+/** Does location `a` contain location `b`, and more? */
+const encloses = (a, b) => !same(a, b) && before(a.start, b.start) && before(b.end, a.end);
+
+/**
+ * Up to `perFolder` mutants of each named folder, drawn without replacement with `seed`.
+ * @returns Stryker mutate patterns (`file:line:column-line:column`, lines from 1, columns from 0)
+ */
+export async function sampleMutants(root, folders, perFolder, seed) {
+  const instrumenter = new Instrumenter(quiet);
+  const patterns = [];
+  for (const folder of folders) {
+    const entries = SCOPES[folder];
+    if (entries === undefined) throw new Error(`MUTATE_SCOPE: unknown folder ${JSON.stringify(folder)}; folders: ${Object.keys(SCOPES).join(', ')}`);
+    const files = entries.flatMap((e) => tsFiles(root, e));
+    const { mutants } = await instrumenter.instrument(
+      files.map((f) => ({ name: path.join(root, f), content: fs.readFileSync(path.join(root, f), 'utf8'), mutate: true })),
+      { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
+    );
+    const next = random(seed);
+    const pool = mutants.filter((m) => !mutants.some((o) => o !== m && o.fileName === m.fileName && encloses(m.location, o.location)));
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [pool[i], pool[j]] = [pool[j], pool[i]];
+    }
+    for (const m of pool.slice(0, perFolder)) {
+      const { start, end } = m.location;
+      patterns.push(`${path.relative(root, m.fileName)}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`);
+    }
+  }
+  return patterns.sort();
+}

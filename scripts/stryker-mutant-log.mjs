@@ -1,0 +1,34 @@
+// A Stryker reporter (stryker.config.mjs, reporter "mutant-log"): appends every tested mutant to
+// reports/mutation/mutants.jsonl as soon as it is tested, so an interrupted run still says which mutants it killed
+// and which survived (Stryker writes its own reports only at the end of a run).
+import * as fs from 'fs';
+import * as path from 'path';
+import { PluginKind, declareClassPlugin } from '@stryker-mutator/api/plugin';
+
+const FILE = path.resolve('reports', 'mutation', 'mutants.jsonl');
+
+class MutantLogReporter {
+  constructor() {
+    fs.mkdirSync(path.dirname(FILE), { recursive: true });
+    fs.writeFileSync(FILE, '');
+  }
+
+  onMutantTested(result) {
+    const { id, fileName, location, mutatorName, replacement, status, statusReason, killedBy, coveredBy } = result;
+    const line = {
+      id,
+      file: path.relative(process.cwd(), fileName),
+      line: location.start.line,
+      column: location.start.column,
+      mutatorName,
+      replacement,
+      status,
+      statusReason: status === 'Killed' ? undefined : statusReason,
+      killedBy: killedBy?.[0],
+      coveredBy: coveredBy?.length,
+    };
+    fs.appendFileSync(FILE, `${JSON.stringify(line)}\n`);
+  }
+}
+
+export const strykerPlugins = [declareClassPlugin(PluginKind.Reporter, 'mutant-log', MutantLogReporter)];

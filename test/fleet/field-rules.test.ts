@@ -1,0 +1,85 @@
+import { parseFleet } from '../../src/fleet/load-fleet';
+import { baseFleet, problemsOf, toYaml } from '../helpers';
+
+/** The problems of a fleet file, without their `fleet.yaml:<line>: ` prefix. */
+const problems = (fleet: unknown) => problemsOf(() => parseFleet(toYaml(fleet), 'fleet.yaml')).map((p) => p.replace(/^fleet\.yaml:\d+: /, ''));
+
+describe('machine templates (controlPlane.machineTemplate, nodePools[].machineTemplate)', () => {
+  test('a name, or a mapping with kind and apiVersion, is accepted', () => {
+    const f = baseFleet();
+    f.spec.management.controlPlane = { machineTemplate: 'mgmt-cp-v2' };
+    f.spec.management.nodePools[0].machineTemplate = { name: 'mgmt-md-v2', kind: 'AzureMachineTemplate', apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1' };
+    expect(() => parseFleet(toYaml(f), 'fleet.yaml')).not.toThrow();
+  });
+
+  test.each([
+    ['azureMachineTemplate', 'lower case first letter'],
+    ['Azure-MachineTemplate', 'a dash'],
+    ['AzureMachineTemplate ', 'a trailing space'],
+  ])('fails if the kind is %j (%s), naming what a kind looks like', (kind) => {
+    const f = baseFleet();
+    f.spec.management.nodePools[0].machineTemplate = { name: 'mgmt-md-v2', kind };
+    expect(problems(f)).toEqual([
+      `spec.management.nodePools[0].machineTemplate.kind: ${JSON.stringify(kind)} is not a kind such as AWSMachineTemplate`,
+    ]);
+  });
+
+  test.each([
+    ['v1beta1', 'no group'],
+    ['infrastructure.cluster.x-k8s.io/V1beta1', 'an upper-case version'],
+    ['infrastructure.cluster.x-k8s.io/v1beta1/x', 'a third part'],
+    ['Infrastructure.cluster.x-k8s.io/v1beta1', 'an upper-case group'],
+  ])('fails if the apiVersion is %j (%s), naming what an apiVersion looks like', (apiVersion) => {
+    const f = baseFleet();
+    f.spec.management.controlPlane = { machineTemplate: { name: 'cp-v2', apiVersion } };
+    expect(problems(f)).toEqual([
+      `spec.management.controlPlane.machineTemplate.apiVersion: ${JSON.stringify(apiVersion)} is not an apiVersion such as `
+      + 'infrastructure.cluster.x-k8s.io/v1beta1',
+    ]);
+  });
+});
+
+describe('folder paths (spec.catalog, spec.konvoy.addons.manifests and values)', () => {
+  test.each([['   '], ['addons\0x']])('fails if a folder path is %j', (folder) => {
+    const f = baseFleet();
+    f.spec.konvoy.addons.values = folder;
+    expect(problems(f)).toEqual([expect.stringMatching(/^spec\.konvoy\.addons\.values: .* is not a folder path$/)]);
+  });
+});
+
+describe('removed clusters (removed: true)', () => {
+  test('a managed cluster is removed with its name alone, or with the fields it had', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'old-1', removed: true });
+    f.spec.workspaces[0].clusters.push({ name: 'old-2', removed: true, provider: 'azure', kubernetesVersion: '1.21.6', nodePools: [{ name: 'x' }] });
+    expect(() => parseFleet(toYaml(f), 'fleet.yaml')).not.toThrow();
+  });
+
+  test('fails if an attached cluster is marked removed, saying to delete its entry', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'edge', type: 'attached', kubernetesVersion: '1.21.6', removed: true });
+    expect(problems(f)).toEqual([
+      'spec.workspaces[0].clusters[1].removed: only managed clusters are marked removed; delete an attached cluster\'s entry instead '
+      + '(it has no Cluster API objects)',
+    ]);
+  });
+
+  test('fails if a removed cluster has a field no cluster has, listing the allowed ones', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'old-1', removed: true, colour: 'red' });
+    expect(problems(f)).toEqual([
+      'spec.workspaces[0].clusters[1].colour: unknown field; allowed fields: name, removed, type, provider, namespace, targetKubernetesVersion, '
+      + 'wave, topology, controlPlane, nodePools, kubernetesVersion, kubeConfig',
+    ]);
+  });
+});
+
+describe('projects', () => {
+  test('fails if a project names a cluster of a workspace that has none, saying so', () => {
+    const f = baseFleet();
+    f.spec.workspaces.push({ name: 'team-b', projects: [{ name: 'payments', clusters: ['prod-east'] }] });
+    expect(problems(f)).toEqual([
+      'spec.workspaces[1].projects[0].clusters[0]: "prod-east" is not a cluster of workspace "team-b"; its clusters: none',
+    ]);
+  });
+});
