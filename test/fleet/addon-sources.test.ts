@@ -80,7 +80,8 @@ describe('addon manifests (spec.konvoy.addons.manifests)', () => {
     const root = tree({ 'clusters/prod-1/calico/a.yaml': big, 'clusters/prod-1/calico/b.yaml': big });
     const bytes = 2 * (Buffer.byteLength(big) + 'a.yaml'.length);
     expect(problemsOf(() => loadAddonSources(fleetWith({ manifests: root })))).toEqual([
-      `${path.join(root, 'clusters', 'prod-1', 'calico')}: holds ${bytes} bytes of manifests, more than the ${MAX_CONFIGMAP_BYTES} a ConfigMap can carry; split the addon`,
+      `${path.join(root, 'clusters', 'prod-1', 'calico')}: holds ${bytes} bytes of manifests, `
+      + `more than the ${MAX_CONFIGMAP_BYTES} a ConfigMap can carry; split the addon`,
     ]);
   });
 

@@ -8,7 +8,9 @@ describe('machine templates (controlPlane.machineTemplate, nodePools[].machineTe
   test('a name, or a mapping with kind and apiVersion, is accepted', () => {
     const f = baseFleet();
     f.spec.management.controlPlane = { machineTemplate: 'mgmt-cp-v2' };
-    f.spec.management.nodePools[0].machineTemplate = { name: 'mgmt-md-v2', kind: 'AzureMachineTemplate', apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1' };
+    f.spec.management.nodePools[0].machineTemplate = {
+      name: 'mgmt-md-v2', kind: 'AzureMachineTemplate', apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1',
+    };
     expect(() => parseFleet(toYaml(f), 'fleet.yaml')).not.toThrow();
   });
 

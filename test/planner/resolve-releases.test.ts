@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadCatalog } from '../../src/catalog/load-catalog';
-import { formatProblem, Problems } from '../../src/input/problems';
 import { Fleet } from '../../src/fleet/fleet';
+import { formatProblem, Problems } from '../../src/input/problems';
 import { resolveReleases } from '../../src/planner/resolve-releases';
 import { tempDir } from '../helpers';
 
