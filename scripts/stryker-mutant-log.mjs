@@ -20,6 +20,8 @@ class MutantLogReporter {
       file: path.relative(process.cwd(), fileName),
       line: location.start.line,
       column: location.start.column,
+      endLine: location.end.line,
+      endColumn: location.end.column,
       mutatorName,
       replacement,
       status,

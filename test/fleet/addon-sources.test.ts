@@ -141,6 +141,14 @@ describe('addon values (spec.konvoy.addons.values)', () => {
     ]);
   });
 
+  test('fails if a folder named clusters or providers sits below the top of a values folder', () => {
+    const root = tree({ 'clusters/prod-1/providers/x.yaml': DOC, 'providers/aws/clusters/y.yaml': DOC });
+    expect(problemsOf(() => loadAddonSources(fleetWith({ values: root })))).toEqual([
+      `${path.join(root, 'clusters', 'prod-1', 'providers')}: expected <addon>.yaml values files (or the folders clusters/ and providers/)`,
+      `${path.join(root, 'providers', 'aws', 'clusters')}: expected <addon>.yaml values files (or the folders clusters/ and providers/)`,
+    ]);
+  });
+
   test('fails if clusters/ in a values folder is a file, naming the folder expected', () => {
     const root = tree({ providers: 'x\n' });
     expect(problemsOf(() => loadAddonSources(fleetWith({ values: root }))))

@@ -85,3 +85,13 @@ describe('projects', () => {
     ]);
   });
 });
+
+describe('workspace namespaces', () => {
+  test.each([['kommander'], ['kommander-flux']])('fails if a workspace takes the management workspace\'s namespace %s', (namespace) => {
+    const f = baseFleet();
+    f.spec.workspaces[0].namespace = namespace;
+    expect(problems(f)).toEqual([
+      `spec.workspaces[0].namespace: "${namespace}" belongs to the management cluster's workspace; choose another namespace for workspace "team-a"`,
+    ]);
+  });
+});

@@ -229,6 +229,17 @@ describe('refusing a fleet the catalog cannot upgrade', () => {
     expect(problems(f)).toEqual([expect.stringMatching(/^spec\.management\.platformApps: required: release 2\.2\.0 does not record which platform apps run here by default \(unknown\)/)]);
   });
 
+  test('fails if a pinned catalog app does not support a cluster, and says when no version supports every cluster', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'edge', type: 'attached', kubernetesVersion: '1.23.5' });
+    f.spec.workspaces[0].catalogApps = [{ name: 'kafka-operator', version: '0.20.0' }];
+    // (the attached cluster outside the release's range is refused too)
+    expect(problems(f)).toContain(
+      'spec.workspaces[0].catalogApps[0].version: kafka-operator 0.20.0 supports Kubernetes ">=1.21.0 <1.22.0", not prod-east (1.22.8), edge (1.23.5); '
+      + 'no version of it in this release works on every cluster',
+    );
+  });
+
   test('fails if a pinned catalog app does not support a cluster, listing the versions that do', () => {
     const f = baseFleet();
     f.spec.workspaces[0].catalogApps = [{ name: 'kafka-operator', version: '0.20.0' }];
