@@ -5,9 +5,11 @@
 //   npm run mutate -- --mutate 'src/planner/graph.ts:40-90'
 // or test a seeded random sample of each folder's mutants (scripts/mutant-sample.mjs):
 //   MUTATE_SAMPLE=150 MUTATE_SCOPE=planner,output,fleet npm run mutate
+// and test again only what a run's log lists as survived (after new tests):
+//   MUTATE_RETEST=reports/mutation/planner-output-fleet/mutants.jsonl MUTATE_SCOPE=planner,output,fleet npm run mutate
 import * as path from 'path';
 import { fileURLToPath } from 'url';
-import { sampleMutants, SCOPES } from './scripts/mutant-sample.mjs';
+import { sampleMutants, SCOPES, survivorsOf } from './scripts/mutant-sample.mjs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 // The tests run in a sandbox under .stryker-tmp/, where ../shared (upstream CRDs, reference tables) is not beside them.
@@ -18,9 +20,11 @@ process.env.FC_FUZZ_RUNS ??= '30';
 /** The folders in scope (MUTATE_SCOPE, comma-separated; default all four). */
 const scope = (process.env.MUTATE_SCOPE ?? Object.keys(SCOPES).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 /** The files to mutate: every mutant of the folders in scope, or a sample of MUTATE_SAMPLE mutants per folder. */
-const mutate = process.env.MUTATE_SAMPLE
-  ? await sampleMutants(root, scope, Number(process.env.MUTATE_SAMPLE), Number(process.env.MUTATE_SEED ?? '14'))
-  : scope.flatMap((folder) => SCOPES[folder].map((e) => (e.endsWith('.ts') ? e : `${e}/**/*.ts`)));
+const mutate = process.env.MUTATE_RETEST
+  ? await survivorsOf(root, process.env.MUTATE_RETEST)
+  : process.env.MUTATE_SAMPLE
+    ? await sampleMutants(root, scope, Number(process.env.MUTATE_SAMPLE), Number(process.env.MUTATE_SEED ?? '14'))
+    : scope.flatMap((folder) => SCOPES[folder].map((e) => (e.endsWith('.ts') ? e : `${e}/**/*.ts`)));
 /** The timelines run every gate through sh and kubectl (about 40 s): only when the gates are mutated. */
 const gatesOnly = scope.includes('gates') ? [] : ['/test/gates/timelines\\.test\\.ts$', '/test/gates/rollout-timelines\\.test\\.ts$'];
 

@@ -71,3 +71,29 @@ export async function sampleMutants(root, folders, perFolder, seed) {
   }
   return patterns.sort();
 }
+
+/**
+ * The mutants a mutant log (scripts/stryker-mutant-log.mjs) lists as survived or not covered, as Stryker `mutate`
+ * ranges: to test them again after new tests, without the rest of the sample.
+ */
+export async function survivorsOf(root, logFile) {
+  const results = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
+  const instrumenter = new Instrumenter(quiet);
+  const patterns = new Set();
+  for (const file of [...new Set(results.map((m) => m.file))].sort()) {
+    const { mutants } = await instrumenter.instrument(
+      [{ name: path.join(root, file), content: fs.readFileSync(path.join(root, file), 'utf8'), mutate: true }],
+      { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
+    );
+    for (const r of results.filter((m) => m.file === file)) {
+      // the log's positions count lines and columns from 1, the instrumenter's from 0
+      // every mutant starting where it did: the same one, or what the code there is mutated into now that it changed
+      for (const m of mutants.filter((x) => x.location.start.line === r.line - 1 && x.location.start.column === r.column - 1)) {
+        const { start, end } = m.location;
+        patterns.add(`${file}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`);
+      }
+    }
+  }
+  return [...patterns].sort();
+}

@@ -1,0 +1,54 @@
+// Per-folder mutation scores from the mutant logs of one or more runs (scripts/stryker-mutant-log.mjs writes them):
+//   node scripts/mutation-summary.mjs [reports/mutation/**/mutants.jsonl ...]
+// A place tested in several logs counts by its latest results (later files win). Score = (killed + timed out) /
+// (killed + timed out + survived + no coverage), as Stryker computes it; a mutant the type checker rejected, one that
+// broke the test run itself (RuntimeError) and a static one left out (Ignored) do not count. For a sampled run the score
+// is an estimate: the 95% interval (Wilson) is printed beside it.
+import * as fs from 'fs';
+import * as path from 'path';
+
+const folderOf = (file) => (file.startsWith('src/input/') ? 'fleet' : file.split('/')[1]);
+
+function findLogs(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory()
+    ? findLogs(path.join(dir, e.name)) : e.name === 'mutants.jsonl' ? [path.join(dir, e.name)] : []));
+}
+
+function wilson(k, n) {
+  if (n === 0) return [0, 0];
+  const z = 1.96;
+  const p = k / n;
+  const centre = (p + (z * z) / (2 * n)) / (1 + (z * z) / n);
+  const half = (z / (1 + (z * z) / n)) * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return [centre - half, centre + half];
+}
+
+const files = process.argv.length > 2 ? process.argv.slice(2) : findLogs('reports/mutation').sort();
+// Results by place (file, line, column): a later log that tested a place replaces every earlier result there (the
+// code may have changed, and with it the mutants at that place).
+const byPlace = new Map();
+for (const f of files) {
+  const here = new Map();
+  for (const line of fs.readFileSync(f, 'utf8').split('\n').filter(Boolean)) {
+    const m = JSON.parse(line);
+    const place = `${m.file}:${m.line}:${m.column}`;
+    here.set(place, [...(here.get(place) ?? []), m]);
+  }
+  for (const [place, results] of here) byPlace.set(place, results);
+}
+const rows = new Map();
+for (const m of [...byPlace.values()].flat()) {
+  const r = rows.get(folderOf(m.file)) ?? { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
+  if (m.status in r) r[m.status]++; else r.other++;
+  rows.set(folderOf(m.file), r);
+}
+console.log('folder    killed  survived  no coverage  not counted  score   95% interval');
+for (const [folder, r] of [...rows].sort()) {
+  const detected = r.Killed + r.Timeout;
+  const valid = detected + r.Survived + r.NoCoverage;
+  const [lo, hi] = wilson(detected, valid);
+  const pct = (x) => `${(100 * x).toFixed(1)}%`;
+  console.log(`${folder.padEnd(9)} ${String(detected).padStart(6)} ${String(r.Survived).padStart(9)} ${String(r.NoCoverage).padStart(12)} `
+    + `${String(r.other).padStart(12)}  ${valid ? pct(detected / valid).padStart(6) : '     -'}  ${valid ? `${pct(lo)}-${pct(hi)}` : ''}`);
+}
