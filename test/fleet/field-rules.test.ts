@@ -103,3 +103,17 @@ describe('cluster entries that are not mappings', () => {
     expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[1\]: expected a mapping/)]);
   });
 });
+
+describe('cluster type', () => {
+  test('an empty type (type: with no value) is the default, managed', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters[0].type = null;
+    expect(parseFleet(toYaml(f), 'fleet.yaml').fleet.workspaces[0].clusters[0].type).toBe('managed');
+  });
+
+  test('fails if the type is neither managed nor attached, listing both', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters[0].type = 'imported';
+    expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[0\]\.type: .*"imported".*managed.*attached/)]);
+  });
+});

@@ -154,4 +154,15 @@ describe('the removal guard and another fleet\'s output', () => {
     const dist = existing(['fleet/mgmt-preflight.yaml', 'fleet/notes.txt']);
     expect(fleetOfOutput(dist)).toBeUndefined();
   });
+
+  test('reads the instance label of the Kustomization itself (metadata.labels), not one nested deeper or with more after it', () => {
+    const dist = existing(['fleet/kustomization.yaml']);
+    const write = (text: string) => fs.writeFileSync(path.join(dist, 'fleet', 'a-layer.yaml'), text);
+    write('spec:\n  commonMetadata:\n    labels:\n      app.kubernetes.io/instance: deeper\n');
+    expect(fleetOfOutput(dist)).toBeUndefined();
+    write('metadata:\n  labels:\n    app.kubernetes.io/instance: "a" # and a comment\n');
+    expect(fleetOfOutput(dist)).toBeUndefined();
+    write('metadata:\n  labels:\n    app.kubernetes.io/instance: plain\n');
+    expect(fleetOfOutput(dist)).toBe('plain');
+  });
 });
