@@ -25,6 +25,8 @@ const mutate = process.env.MUTATE_RETEST
   : process.env.MUTATE_SAMPLE
     ? await sampleMutants(root, scope, Number(process.env.MUTATE_SAMPLE), Number(process.env.MUTATE_SEED ?? '14'))
     : scope.flatMap((folder) => SCOPES[folder].map((e) => (e.endsWith('.ts') ? e : `${e}/**/*.ts`)));
+/** Where this run's reports go (MUTATE_REPORTS; runs side by side need their own). */
+const reports = process.env.MUTATE_REPORTS ?? 'reports/mutation';
 /** The timelines run every gate through sh and kubectl (about 40 s): only when the gates are mutated. */
 const gatesOnly = scope.includes('gates') ? [] : ['/test/gates/timelines\\.test\\.ts$', '/test/gates/rollout-timelines\\.test\\.ts$'];
 
@@ -74,20 +76,20 @@ export default {
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // The code whose bugs cost clusters: the layer order, the gates, the output writer and removal guard, the fleet validation.
   mutate,
-  // Results are kept in reports/stryker-incremental.json: the next run tests again only the mutants whose code or tests changed.
+  // Results are kept in <reports>/stryker-incremental.json: the next run tests again only the mutants whose code or tests changed.
   incremental: true,
-  incrementalFile: 'reports/stryker-incremental.json',
+  incrementalFile: `${reports}/stryker-incremental.json`,
   // 2 CPUs: one test runner and the type checker side by side.
   concurrency: 2,
   timeoutMS: 60000,
   timeoutFactor: 2,
   dryRunTimeoutMinutes: 40,
   thresholds: { high: 90, low: 85, break: 85 },
-  // mutant-log (scripts/stryker-mutant-log.mjs) writes each result to reports/mutation/mutants.jsonl as it comes.
+  // mutant-log (scripts/stryker-mutant-log.mjs) writes each result to <reports>/mutants.jsonl as it comes.
   plugins: ['@stryker-mutator/*', './scripts/stryker-mutant-log.mjs'],
   reporters: ['clear-text', 'progress', 'html', 'json', 'mutant-log'],
-  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${reports}/mutation.html` },
+  jsonReporter: { fileName: `${reports}/mutation.json` },
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };

@@ -1,11 +1,11 @@
 // A Stryker reporter (stryker.config.mjs, reporter "mutant-log"): appends every tested mutant to
-// reports/mutation/mutants.jsonl as soon as it is tested, so an interrupted run still says which mutants it killed
-// and which survived (Stryker writes its own reports only at the end of a run).
+// $MUTATE_REPORTS/mutants.jsonl (default reports/mutation) as soon as it is tested, so an interrupted run still says
+// which mutants it killed and which survived (Stryker writes its own reports only at the end of a run).
 import * as fs from 'fs';
 import * as path from 'path';
 import { PluginKind, declareClassPlugin } from '@stryker-mutator/api/plugin';
 
-const FILE = path.resolve('reports', 'mutation', 'mutants.jsonl');
+const FILE = path.resolve(process.env.MUTATE_REPORTS ?? path.join('reports', 'mutation'), 'mutants.jsonl');
 
 class MutantLogReporter {
   constructor() {

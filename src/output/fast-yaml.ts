@@ -28,6 +28,9 @@ export class FastYaml {
   /** Multi-line strings as `yaml` writes them as a mapping value at the top level (` |\n  line\n...`). */
   private readonly blocks = new Map<string, string>();
 
+  /** Documents handed to `yaml` whole, because the shortcut does not write them (same bytes, slower). */
+  public fallbacks = 0;
+
   /** The YAML text of one document. */
   public stringify(doc: unknown): string {
     const out: string[] = [];
@@ -35,6 +38,7 @@ export class FastYaml {
       && this.map(doc as Record<string, unknown>, '', out, false)) {
       return out.join('');
     }
+    this.fallbacks++;
     return YAML.stringify(doc, YAML_OPTIONS);
   }
 

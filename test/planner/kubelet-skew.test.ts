@@ -61,4 +61,18 @@ describe('node pools against the skew policy, across the 1.25 cutover', () => {
       + 'upgrade the pool to 1.26 or newer first',
     ]);
   });
+
+  test('without Konvoy (Kubernetes is not moved) a pool far behind is left to the operator, but never one newer than its control plane', () => {
+    const f = baseFleet();
+    f.spec.workspaces = [];
+    f.spec.konvoy = { enabled: false };
+    f.spec.management.kubernetesVersion = '1.27.4';
+    f.spec.management.nodePools = [{ name: 'md-0', kubernetesVersion: '1.24.17' }, { name: 'md-1', kubernetesVersion: '1.27.9' }];
+    const p = new Problems();
+    const { fleet } = parseFleet(toYaml(f), 'fleet.yaml');
+    resolveKubernetes(fleet, release, catalog, p);
+    expect(p.all.map((x) => x.message)).toEqual([
+      'node pool "md-1" runs "1.27.9", newer than its control plane "1.27.4"; kubelets may never be newer than the API server',
+    ]);
+  });
 });
