@@ -97,7 +97,8 @@ describe('workspace namespaces', () => {
 });
 
 describe('cluster entries that are not mappings', () => {
-  test.each([[null, 'an empty entry'], ['prod-west', 'a bare name'], [['prod-west'], 'a list']])('fails if a cluster entry is %j (%s), naming it', (entry) => {
+  const entries: [unknown, string][] = [[null, 'an empty entry'], ['prod-west', 'a bare name'], [['prod-west'], 'a list']];
+  test.each(entries)('fails if a cluster entry is %j (%s), naming it', (entry: unknown) => {
     const f = baseFleet();
     f.spec.workspaces[0].clusters.push(entry);
     expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[1\]: expected a mapping/)]);
