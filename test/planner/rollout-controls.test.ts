@@ -43,6 +43,8 @@ describe('holds', () => {
     [['wave-3'], 'spec.rollout.hold[0]: "wave-3" is not a wave or managed cluster of this fleet; holdable: wave-1, wave-2, cluster-canary'],
     [['cluster-mgmt'], 'spec.rollout.hold[0]: "cluster-mgmt" is not a wave or managed cluster of this fleet'],
     [['prod'], 'spec.rollout.hold[0]: "prod" is not a wave or cluster to hold; write wave-<n> or cluster-<name>'],
+    [['next-wave-2'], 'spec.rollout.hold[0]: "next-wave-2" is not a wave or cluster to hold; write wave-<n> or cluster-<name>'],
+    [['wave-2b'], 'spec.rollout.hold[0]: "wave-2b" is not a wave or cluster to hold; write wave-<n> or cluster-<name>'],
     [['wave-1', 'wave-1'], 'spec.rollout.hold[1]: hold entry "wave-1" is already used at spec.rollout.hold[0]'],
   ])('fails if a hold names %j', (hold, message) => {
     const f = rolloutFleet();
@@ -64,12 +66,19 @@ describe('soaks and failure budgets', () => {
   test.each([
     [{ wave: 3, soak: '1h' }, 'spec.rollout.waves[0].wave: no managed cluster is in wave 3; waves of this fleet: 1, 2'],
     [{ wave: 1, soak: '30s' }, 'spec.rollout.waves[0].soak: "30s" is shorter than a minute'],
+    [{ wave: 1, soak: '59s' }, 'spec.rollout.waves[0].soak: "59s" is shorter than a minute'],
     [{ wave: 1, soak: 'two hours' }, 'spec.rollout.waves[0].soak: "two hours" is not a duration'],
     [{ wave: 1, maxFailures: -1 }, 'spec.rollout.waves[0].maxFailures'],
   ])('fails if a wave control is %j', (w, message) => {
     const f = rolloutFleet();
     f.spec.rollout.waves = [w];
     expect(problemsOf(() => synth(f)).join('\n')).toContain(message);
+  });
+
+  test('a soak of exactly a minute is accepted', () => {
+    const f = rolloutFleet();
+    f.spec.rollout.waves = [{ wave: 1, soak: '1m' }];
+    expect(() => synth(f)).not.toThrow();
   });
 
   test('fails if a soak or a budget has no gate image to run its Job', () => {
