@@ -5,8 +5,9 @@
 //   npm run mutate -- --mutate 'src/planner/graph.ts:40-90'
 // or test a seeded random sample of each folder's mutants (scripts/mutant-sample.mjs):
 //   MUTATE_SAMPLE=150 MUTATE_SCOPE=planner,output,fleet npm run mutate
-// and test again only what a run's log lists as survived (after new tests):
+// and test again only what a run's log lists as survived (after new tests), or what it left out as static:
 //   MUTATE_RETEST=reports/mutation/planner-output-fleet/mutants.jsonl MUTATE_SCOPE=planner,output,fleet npm run mutate
+//   MUTATE_STATIC=reports/mutation/gates/mutants.jsonl MUTATE_SAMPLE=40 MUTATE_SCOPE=gates npm run mutate
 import * as path from 'path';
 import { fileURLToPath } from 'url';
 import { sampleMutants, SCOPES, survivorsOf } from './scripts/mutant-sample.mjs';
@@ -20,7 +21,15 @@ process.env.FC_FUZZ_RUNS ??= '30';
 /** The folders in scope (MUTATE_SCOPE, comma-separated; default all four). */
 const scope = (process.env.MUTATE_SCOPE ?? Object.keys(SCOPES).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 /** The files to mutate: every mutant of the folders in scope, or a sample of MUTATE_SAMPLE mutants per folder. */
-const mutate = process.env.MUTATE_RETEST
+/**
+ * MUTATE_STATIC=<log>: the static mutants a run left out (Ignored: code that runs when a module loads, such as the
+ * gates' CEL and shell fragments), or MUTATE_SAMPLE of them, each run against every test file of the mutated code.
+ */
+const staticRun = process.env.MUTATE_STATIC !== undefined;
+if (staticRun) process.env.STRYKER_ALL_TEST_FILES = '1';
+const mutate = staticRun
+  ? await survivorsOf(root, process.env.MUTATE_STATIC, ['Ignored'], Number(process.env.MUTATE_SAMPLE ?? Infinity))
+  : process.env.MUTATE_RETEST
   ? await survivorsOf(root, process.env.MUTATE_RETEST)
   : process.env.MUTATE_SAMPLE
     ? await sampleMutants(root, scope, Number(process.env.MUTATE_SAMPLE), Number(process.env.MUTATE_SEED ?? '14'))
@@ -70,7 +79,7 @@ export default {
   // Most tests synthesize in beforeAll or at describe level, so nearly every mutant is also "static" (run while no test
   // runs): run it against the tests that cover it while they run (it stays active in their beforeAll). A mutant covered
   // only statically (a module-level table or pattern) is reported Ignored; docs/mutation.md covers those by hand.
-  ignoreStatic: true,
+  ignoreStatic: !staticRun,
   checkers: ['typescript'],
   tsconfigFile: 'tsconfig.json',
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },

@@ -73,12 +73,21 @@ export async function sampleMutants(root, folders, perFolder, seed) {
 }
 
 /**
- * The mutants a mutant log (scripts/stryker-mutant-log.mjs) lists as survived or not covered, as Stryker `mutate`
- * ranges: to test them again after new tests, without the rest of the sample.
+ * The mutants a mutant log (scripts/stryker-mutant-log.mjs) lists with one of `statuses` (default: survived or not
+ * covered), as Stryker `mutate` ranges: to test them again after new tests, without the rest of the sample. With
+ * `limit`, a seeded sample of that many places.
  */
-export async function survivorsOf(root, logFile) {
-  const results = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
-    .filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
+export async function survivorsOf(root, logFile, statuses = ['Survived', 'NoCoverage'], limit = Infinity, seed = 14) {
+  let results = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .filter((m) => statuses.includes(m.status));
+  if (results.length > limit) {
+    const next = random(seed);
+    for (let i = results.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [results[i], results[j]] = [results[j], results[i]];
+    }
+    results = results.slice(0, limit);
+  }
   const instrumenter = new Instrumenter(quiet);
   const patterns = new Set();
   for (const file of [...new Set(results.map((m) => m.file))].sort()) {
