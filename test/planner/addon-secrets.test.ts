@@ -16,7 +16,7 @@ describe('splitSecrets', () => {
   });
 
   test('drops the Secrets, names them (namespace default, name unnamed when absent) and keeps the other documents verbatim', () => {
-    const text = `${SECRET}--- # the config\n${CONFIG}---\napiVersion: v1\nkind: Secret\nmetadata: {}\n`
+    const text = `${SECRET}--- # the config\n${CONFIG}\n  \n---\napiVersion: v1\nkind: Secret\nmetadata: {}\n`
       + '---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n';
     const r = splitSecrets(new Map([['a.yaml', text]]));
     expect(r.secrets).toEqual([{ file: 'a.yaml', secrets: ['kube-system/s', 'default/(unnamed)'] }]);
