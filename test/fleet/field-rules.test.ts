@@ -118,3 +118,22 @@ describe('cluster type', () => {
     expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[0\]\.type: .*"imported".*managed.*attached/)]);
   });
 });
+
+describe('spec.acknowledgeRemovals', () => {
+  test('names objects as "<Kind> <namespace>/<name>", or "<Kind> <name>" for cluster-wide ones', () => {
+    const f = baseFleet();
+    f.spec.acknowledgeRemovals = ['HelmChartProxy team-a/calico-prod-east', 'ClusterResourceSet calico.v1'];
+    expect(parseFleet(toYaml(f), 'fleet.yaml').fleet.acknowledgedRemovals).toEqual(f.spec.acknowledgeRemovals);
+  });
+
+  test.each([
+    ['helmchartproxy team-a/x', 'a kind in lower case'],
+    ['A HelmChartProxy team-a/x', 'words before the kind'],
+    ['HelmChartProxy team-a/x/y', 'a third part'],
+    ['HelmChartProxy team-a/X', 'an upper-case name'],
+  ])('fails if an entry is %j (%s), naming what one looks like', (entry) => {
+    const f = baseFleet();
+    f.spec.acknowledgeRemovals = [entry];
+    expect(problems(f)).toEqual([`spec.acknowledgeRemovals[0]: ${JSON.stringify(entry)} is not an object such as "HelmChartProxy team-a/calico-prod-east"`]);
+  });
+});
