@@ -20,9 +20,14 @@ interface Sequence {
   readonly moments: readonly { readonly name: string; readonly expect: GateResult; readonly elapsed?: number; readonly objects: Record<string, any>[] }[];
 }
 
-const out = synthesize({ fleetFile: writeFleet(rolloutFleet(), tempDir()) });
+const synthRollout = () => synthesize({ fleetFile: writeFleet(rolloutFleet(), tempDir()) });
+const out = synthRollout();
+/**
+ * The script of a layer's Job, from an output synthesized for the test that runs it (not the one above): a test
+ * covers only the code it runs itself, and the mutation run tests a mutant of the scripts only with tests that cover it.
+ */
 function scriptOf(layer: string): string {
-  const job = out.files.find((f) => f.path.startsWith(`${layer}/job.`))!;
+  const job = synthRollout().files.find((f) => f.path.startsWith(`${layer}/job.`))!;
   const o = YAML.parse(job.content);
   expect(o.spec.backoffLimit).toBe(0);
   return o.spec.template.spec.containers[0].command[2];
