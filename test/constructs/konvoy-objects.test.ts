@@ -244,6 +244,13 @@ describe('kommander mode and the Flux the current release bundles', () => {
     )]);
   });
 
+  test('with that Flux, a fleet that leaves Kubernetes alone (spec.konvoy.enabled: false) synthesizes', () => {
+    const f = baseFleet();
+    f.spec.flux = { mode: 'kommander' };
+    f.spec.konvoy = { enabled: false };
+    expect(Object.keys(files(f))).toContain('fleet/mgmt-kommander.yaml');
+  });
+
   test('fails if the source kind is one that Flux cannot read', () => {
     const f = baseFleet();
     f.spec.konvoy = { enabled: false };

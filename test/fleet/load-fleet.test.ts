@@ -1,6 +1,7 @@
+import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { loadFleet, parseFleet } from '../../src/fleet/load-fleet';
-import { baseFleet, problemsOf, ROOT, toYaml, writeFleet } from '../helpers';
+import { baseFleet, problemsOf, ROOT, tempDir, toYaml, writeFleet } from '../helpers';
 
 const parse = (fleet: unknown) => parseFleet(toYaml(fleet), 'fleet.yaml');
 const problems = (fleet: unknown) => problemsOf(() => parse(fleet));
@@ -243,6 +244,14 @@ describe('refusing a bad fleet file', () => {
 
   test('fails if the fleet file cannot be read', () => {
     expect(problemsOf(() => loadFleet('/nonexistent/fleet.yaml'))).toEqual(['/nonexistent/fleet.yaml: (file): cannot be read: ENOENT']);
+  });
+
+  test('fails if the fleet file is a FIFO, without opening it, saying what a fleet file must be', () => {
+    const fifo = path.join(tempDir(), 'fleet.yaml');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    expect(problemsOf(() => loadFleet(fifo))).toEqual([
+      `${fifo}: (file): is a FIFO; a fleet file must be a regular file (or a link to one); a FIFO or device is never opened`,
+    ]);
   });
 
   test('reports every problem at once', () => {

@@ -6,6 +6,8 @@ import { ROOT } from '../helpers';
 
 /** Test data: key-shaped strings made up for these tests (not keys of anything). */
 const PEM = ['-----BEGIN', 'RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAtestonly\n-----END RSA PRIVATE KEY-----'].join(' ');
+/** PKCS #8: no algorithm word before PRIVATE KEY. */
+const PKCS8 = ['-----BEGIN', 'PRIVATE KEY-----\nMIIEvQIBADANBgtestonly\n-----END PRIVATE KEY-----'].join(' ');
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.c2lnbmF0dXJlLXRlc3Qtb25seQ';
 
 const file = (content: string) => ({ path: 'cluster-a-core-addons/configmap.default.x.yaml', content });
@@ -14,6 +16,9 @@ const found = (content: string) => keyMaterialIn(file(content), 'dist').map((p) 
 describe('the key material scan', () => {
   test.each([
     ['a PEM private key inside ConfigMap data', `data:\n  ca.yaml: |\n    key: |\n      ${PEM.replace(/\n/g, '\n      ')}\n`, 'would hold a PEM private key'],
+    ['a PKCS #8 private key (no algorithm named)', `key: |\n  ${PKCS8.replace(/\n/g, '\n  ')}\n`, 'would hold a PEM private key'],
+    ['a kubeconfig client key after two spaces', 'client-key-data:  LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==\n',
+      'would hold a kubeconfig client key (client-key-data)'],
     ['a kubeconfig client key', 'users:\n- name: admin\n  user:\n    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQ==\n',
       'would hold a kubeconfig client key (client-key-data)'],
     ['a kubeconfig token', 'apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token: abcdef0123456789abcdef\n',
