@@ -17,6 +17,8 @@ const root = path.dirname(fileURLToPath(import.meta.url));
 process.env.SHARED_DIR ??= path.resolve(root, '..', 'shared');
 // The fuzz test runs for each mutant it covers (nearly all): a short run (npm test runs 400).
 process.env.FC_FUZZ_RUNS ??= '30';
+// The gate timelines synthesize for each test (test/gates/harness/variants.ts), so that each covers the gates it judges.
+process.env.DKP_FLEET_TEST_NO_CACHE = '1';
 
 /** The folders in scope (MUTATE_SCOPE, comma-separated; default all four). */
 const scope = (process.env.MUTATE_SCOPE ?? Object.keys(SCOPES).join(',')).split(',').map((s) => s.trim()).filter(Boolean);

@@ -78,6 +78,16 @@ describe('HelmRelease (helm-controller v2beta1: lastAttemptedRevision, no lastAt
     expect(hr({ history: [], lastAppliedRevision: '1.1.0', conditions: ready })).toBe('Current');
   });
 
+  test('a chart version written with a leading v (cert-manager v1.7.1) matches either spelling, and no other version', () => {
+    const ready = [{ type: 'Ready', status: 'True' }];
+    const cm = (status: Record<string, any>) => statusOf('HelmRelease', 'helm.toolkit.fluxcd.io/v2beta1',
+      { type: 'helm-release', chartVersion: 'v1.7.1' }, { status: { observedGeneration: 3, ...status } });
+    expect(cm({ lastAppliedRevision: 'v1.7.1', conditions: ready })).toBe('Current');
+    expect(cm({ lastAppliedRevision: '1.7.1', conditions: ready })).toBe('Current');
+    expect(cm({ history: [{ chartVersion: '1.7.1', status: 'deployed' }], conditions: ready })).toBe('Current');
+    expect(cm({ lastAppliedRevision: 'v1.7.0', conditions: ready })).toBe('InProgress');
+  });
+
   test('a HelmRelease whose chart version is unknown is current when Ready', () => {
     const status = statusOf('HelmRelease', 'helm.toolkit.fluxcd.io/v2beta1', { type: 'helm-release' },
       { status: { observedGeneration: 3, lastAppliedRevision: '0.0.1', conditions: [{ type: 'Ready', status: 'True' }] } });

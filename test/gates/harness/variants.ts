@@ -55,11 +55,16 @@ export interface Output {
 }
 
 const cache = new Map<string, Output>();
+/**
+ * Under mutation testing (stryker.config.mjs sets it) every call synthesizes: a test covers only the code it runs
+ * itself, and a mutant of the gates is tested only with the tests that cover it, so each test must write its own.
+ */
+const NO_CACHE = process.env.DKP_FLEET_TEST_NO_CACHE === '1';
 
 /** Synthesizes a fleet in a folder of its own that holds the addon manifests, values and catalog files. */
 export function synth(mode: Mode, variant: Variant, gateImage: string | null = GATE_IMAGE): Output {
   const key = `${mode}/${variant}/${gateImage ?? ''}`;
-  const hit = cache.get(key);
+  const hit = NO_CACHE ? undefined : cache.get(key);
   if (hit) return hit;
   const dir = tempDir();
   for (const d of ['addons', 'values', 'catalog']) fs.cpSync(path.join(FIXTURES, d), path.join(dir, d), { recursive: true });
