@@ -30,6 +30,31 @@ describe('the key material scan', () => {
     expect(found(content)).toEqual([message]);
   });
 
+  /** A kubeconfig embedded in ConfigMap data, as an addon would carry one. */
+  const kubeconfig = (kindLine: string, tokenLine: string) => `data:\n  kubeconfig: |\n    apiVersion: v1\n    ${kindLine}\n    users:\n`
+    + `    - name: admin\n      user:\n        ${tokenLine}\n`;
+
+  test.each([
+    ['kind: Config', 'token: abcdef0123456789'],
+    ['kind:   "Config"  ', 'token:  "abcdef0123456789"'],
+    ["kind: 'Config'", "token: 'abcdef0123456789'"],
+  ])('fails if an embedded kubeconfig (%s) holds a token (%s)', (kindLine, tokenLine) => {
+    expect(found(kubeconfig(kindLine, tokenLine))).toEqual(['would hold a kubeconfig token']);
+  });
+
+  test.each([
+    ['a ConfigMap, not a kubeconfig', 'kind: ConfigMap', 'token: abcdef0123456789'],
+    ['a key that ends in kind', 'subkind: Config', 'token: abcdef0123456789'],
+    ['a commented-out token', 'kind: Config', '# token: REPLACE_ME_LATER'],
+    ['a token too short to be one', 'kind: Config', 'token: short'],
+  ])('leaves alone %s', (_name, kindLine, tokenLine) => {
+    expect(found(kubeconfig(kindLine, tokenLine))).toEqual([]);
+  });
+
+  test('leaves alone a JWT-shaped string without a real signature part', () => {
+    expect(found('value: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.abc\n')).toEqual([]);
+  });
+
   test('leaves alone what only names secrets: a Secret reference, an empty Secret, a kubeconfig without credentials', () => {
     expect(found('resources:\n- kind: Secret\n  name: csi-vsphere-config-secret\n')).toEqual([]);
     expect(found('apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {}\n---\nkind: ConfigMap\ndata:\n  a: b\n')).toEqual([]);
