@@ -51,6 +51,33 @@ describe('the key material scan', () => {
     expect(found(kubeconfig(kindLine, tokenLine))).toEqual([]);
   });
 
+  /** Manifests embedded in a ConfigMap's data, at its indentation. */
+  const embedded = (docs: string) => `data:\n  manifests.yaml: |\n${docs.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n')}`;
+  const SECRET_DOC = (kind: string, data: string) => `apiVersion: v1\n${kind}\nmetadata:\n  name: s\n${data}\n`;
+
+  test.each([
+    ['kind: Secret', 'data:\n  password: aHVudGVyMg=='],
+    ['kind: "Secret"', 'stringData:\n  password: hunter2'],
+    ["kind: 'Secret'  ", 'data: {password: aHVudGVyMg==}'],
+  ])('fails if an embedded Secret (%s) carries data (%s)', (kind, data) => {
+    expect(found(embedded(SECRET_DOC(kind, data)))).toEqual(['would hold a Secret manifest with data']);
+    // also as the second of several documents, and with another document after it
+    expect(found(embedded(`kind: ConfigMap\ndata:\n  a: b\n---\n${SECRET_DOC(kind, data)}---\nkind: ConfigMap\n`)))
+      .toEqual(['would hold a Secret manifest with data']);
+  });
+
+  test.each([['data: {}'], ['data: null'], ['data: ~'], ['stringData: {}']])('leaves alone an embedded Secret with %s', (data) => {
+    expect(found(embedded(SECRET_DOC('kind: Secret', data)))).toEqual([]);
+  });
+
+  test('leaves alone an empty Secret whose neighbours (other documents) have data, and a SecretStore', () => {
+    const docs = `kind: ConfigMap\ndata:\n  a: b\n---\n${SECRET_DOC('kind: Secret', 'data: {}')}---\nkind: ConfigMap\ndata:\n  c: d\n`
+      + `---\nkind: SecretStore\nspec:\n  data: x\n`;
+    expect(found(embedded(docs))).toEqual([]);
+    // a document separator with trailing spaces or indentation still separates
+    expect(found(embedded(`${SECRET_DOC('kind: Secret', 'data: {}')}---  \nkind: ConfigMap\ndata:\n  c: d\n`))).toEqual([]);
+  });
+
   test('leaves alone a JWT-shaped string without a real signature part', () => {
     expect(found('value: eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.abc\n')).toEqual([]);
   });
