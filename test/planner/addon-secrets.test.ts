@@ -25,6 +25,11 @@ describe('splitSecrets', () => {
     expect([...r.files.entries()]).toEqual([['a.yaml', `${CONFIG.trimEnd()}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n`]]);
   });
 
+  test('a first document without a marker keeps a "---" inside its content', () => {
+    const r = splitSecrets(new Map([['a.yaml', `${CONFIG}---\n${SECRET}`]]));
+    expect([...r.files.entries()]).toEqual([['a.yaml', CONFIG]]);
+  });
+
   test('a file of Secrets only is dropped whole', () => {
     const r = splitSecrets(new Map([['s.yaml', `---\n${SECRET}---\n`]]));
     expect([...r.files.entries()]).toEqual([]);
