@@ -38,6 +38,17 @@ function random(seed) {
   };
 }
 
+/** A copy of `list` in a seeded random order (Fisher-Yates). */
+function shuffled(list, seed) {
+  const next = random(seed);
+  const out = [...list];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 const before = (a, b) => a.line < b.line || (a.line === b.line && a.column <= b.column);
 const same = (a, b) => a.start.line === b.start.line && a.start.column === b.start.column && a.end.line === b.end.line && a.end.column === b.end.column;
 /** Does location `a` contain location `b`, and more? */
@@ -58,12 +69,7 @@ export async function sampleMutants(root, folders, perFolder, seed) {
       files.map((f) => ({ name: path.join(root, f), content: fs.readFileSync(path.join(root, f), 'utf8'), mutate: true })),
       { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
     );
-    const next = random(seed);
-    const pool = mutants.filter((m) => !mutants.some((o) => o !== m && o.fileName === m.fileName && encloses(m.location, o.location)));
-    for (let i = pool.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      [pool[i], pool[j]] = [pool[j], pool[i]];
-    }
+    const pool = shuffled(mutants.filter((m) => !mutants.some((o) => o !== m && o.fileName === m.fileName && encloses(m.location, o.location))), seed);
     for (const m of pool.slice(0, perFolder)) {
       const { start, end } = m.location;
       patterns.push(`${path.relative(root, m.fileName)}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`);
@@ -80,14 +86,7 @@ export async function sampleMutants(root, folders, perFolder, seed) {
 export async function survivorsOf(root, logFile, statuses = ['Survived', 'NoCoverage'], limit = Infinity, seed = 14) {
   let results = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
     .filter((m) => statuses.includes(m.status));
-  if (results.length > limit) {
-    const next = random(seed);
-    for (let i = results.length - 1; i > 0; i--) {
-      const j = Math.floor(next() * (i + 1));
-      [results[i], results[j]] = [results[j], results[i]];
-    }
-    results = results.slice(0, limit);
-  }
+  if (results.length > limit) results = shuffled(results, seed).slice(0, limit);
   const instrumenter = new Instrumenter(quiet);
   const patterns = new Set();
   for (const file of [...new Set(results.map((m) => m.file))].sort()) {

@@ -45,24 +45,31 @@ function recordFailure(): void {
   fs.writeFileSync(failedMarker, '');
 }
 
-/** The test body, run unless the mutant is already killed; a failure is recorded before jest sees it. */
-function bailing(fn: jest.ProvidesCallback | undefined): jest.ProvidesCallback | undefined {
-  if (fn === undefined || fn.length > 0) return fn;
-  if (failedMarker === undefined) {
-    return (async () => {
-      ranHere.add(expect.getState().currentTestName ?? '');
-      await (fn as () => unknown)();
-    }) as jest.ProvidesCallback;
-  }
-  return (async () => {
+/**
+ * A test body or hook under Stryker: in the dry run it records the test's name (for the coverage file); in a mutant's
+ * run it returns at once when the mutant is already killed, and records a failure before jest sees it.
+ */
+function guarded<A extends unknown[]>(fn: (...args: A) => unknown, isTest: boolean): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    if (failedMarker === undefined) {
+      if (isTest) ranHere.add(expect.getState().currentTestName ?? '');
+      await fn(...args);
+      return;
+    }
     if (alreadyKilled()) return;
     try {
-      await (fn as () => unknown)();
+      await fn(...args);
     } catch (err) {
       recordFailure();
       throw err;
     }
-  }) as jest.ProvidesCallback;
+  };
+}
+
+/** A test body, guarded (a body that takes jest's done callback is left as it is). */
+function bailing(fn: jest.ProvidesCallback | undefined): jest.ProvidesCallback | undefined {
+  if (fn === undefined || fn.length > 0) return fn;
+  return guarded(fn as () => unknown, true) as jest.ProvidesCallback;
 }
 
 type TestFn = jest.It;
@@ -76,20 +83,8 @@ function filtered(original: TestFn): TestFn {
     const skipped = (original.skip.each as any)(table, ...rest);
     return (name: string, fn: any, timeout?: number) => {
       if (skip(name)) return skipped(name, fn, timeout);
-      // test.each passes the row as arguments: keep them, and the body's arity (jest reads it for done callbacks).
-      const body = failedMarker === undefined ? async (...args: any[]) => {
-        ranHere.add(expect.getState().currentTestName ?? '');
-        await fn(...args);
-      } : async (...args: any[]) => {
-        if (alreadyKilled()) return;
-        try {
-          await fn(...args);
-        } catch (err) {
-          recordFailure();
-          throw err;
-        }
-      };
-      return bound(name, body, timeout);
+      // test.each passes the row as arguments: keep them
+      return bound(name, guarded(fn, true), timeout);
     };
   }) as any;
   return wrapped;
@@ -100,16 +95,7 @@ function filtered(original: TestFn): TestFn {
 
 if (failedMarker !== undefined) {
   const originalBeforeAll = beforeAll;
-  (globalThis as any).beforeAll = (fn: jest.ProvidesCallback, timeout?: number) =>
-    originalBeforeAll(async () => {
-      if (alreadyKilled()) return;
-      try {
-        await (fn as () => unknown)();
-      } catch (err) {
-        recordFailure();
-        throw err;
-      }
-    }, timeout);
+  (globalThis as any).beforeAll = (fn: jest.ProvidesCallback, timeout?: number) => originalBeforeAll(guarded(fn as () => unknown, false), timeout);
 }
 
 if (failedMarker === undefined) {
