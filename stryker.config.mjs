@@ -22,13 +22,16 @@ process.env.DKP_FLEET_TEST_NO_CACHE = '1';
 
 /** The folders in scope (MUTATE_SCOPE, comma-separated; default all four). */
 const scope = (process.env.MUTATE_SCOPE ?? Object.keys(SCOPES).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-/** The files to mutate: every mutant of the folders in scope, or a sample of MUTATE_SAMPLE mutants per folder. */
 /**
  * MUTATE_STATIC=<log>: the static mutants a run left out (Ignored: code that runs when a module loads, such as the
  * gates' CEL and shell fragments), or MUTATE_SAMPLE of them, each run against every test file of the mutated code.
  */
 const staticRun = process.env.MUTATE_STATIC !== undefined;
 if (staticRun) process.env.STRYKER_ALL_TEST_FILES = '1';
+/**
+ * The mutants to test: a log's static ones (MUTATE_STATIC) or survivors (MUTATE_RETEST), a sample of MUTATE_SAMPLE per
+ * folder, or every mutant of the folders in scope.
+ */
 const mutate = staticRun
   ? await survivorsOf(root, process.env.MUTATE_STATIC, ['Ignored'], Number(process.env.MUTATE_SAMPLE ?? Infinity))
   : process.env.MUTATE_RETEST

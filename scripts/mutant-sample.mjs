@@ -54,26 +54,30 @@ const same = (a, b) => a.start.line === b.start.line && a.start.column === b.sta
 /** Does location `a` contain location `b`, and more? */
 const encloses = (a, b) => !same(a, b) && before(a.start, b.start) && before(b.end, a.end);
 
+/** Every mutant Stryker makes of `files` (paths relative to `root`). */
+async function mutantsOf(root, files) {
+  const { mutants } = await new Instrumenter(quiet).instrument(
+    files.map((f) => ({ name: path.join(root, f), content: fs.readFileSync(path.join(root, f), 'utf8'), mutate: true })),
+    { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
+  );
+  return mutants;
+}
+
+/** A mutant's exact location as a Stryker `mutate` pattern (lines from 1, columns from 0, as the instrumenter's are). */
+const rangeOf = (root, m) => `${path.relative(root, m.fileName)}:${m.location.start.line + 1}:${m.location.start.column}-${m.location.end.line + 1}:${m.location.end.column}`;
+
 /**
  * Up to `perFolder` mutants of each named folder, drawn without replacement with `seed`.
  * @returns Stryker mutate patterns (`file:line:column-line:column`, lines from 1, columns from 0)
  */
 export async function sampleMutants(root, folders, perFolder, seed) {
-  const instrumenter = new Instrumenter(quiet);
   const patterns = [];
   for (const folder of folders) {
     const entries = SCOPES[folder];
     if (entries === undefined) throw new Error(`MUTATE_SCOPE: unknown folder ${JSON.stringify(folder)}; folders: ${Object.keys(SCOPES).join(', ')}`);
-    const files = entries.flatMap((e) => tsFiles(root, e));
-    const { mutants } = await instrumenter.instrument(
-      files.map((f) => ({ name: path.join(root, f), content: fs.readFileSync(path.join(root, f), 'utf8'), mutate: true })),
-      { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
-    );
+    const mutants = await mutantsOf(root, entries.flatMap((e) => tsFiles(root, e)));
     const pool = shuffled(mutants.filter((m) => !mutants.some((o) => o !== m && o.fileName === m.fileName && encloses(m.location, o.location))), seed);
-    for (const m of pool.slice(0, perFolder)) {
-      const { start, end } = m.location;
-      patterns.push(`${path.relative(root, m.fileName)}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`);
-    }
+    patterns.push(...pool.slice(0, perFolder).map((m) => rangeOf(root, m)));
   }
   return patterns.sort();
 }
@@ -87,19 +91,14 @@ export async function survivorsOf(root, logFile, statuses = ['Survived', 'NoCove
   let results = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l))
     .filter((m) => statuses.includes(m.status));
   if (results.length > limit) results = shuffled(results, seed).slice(0, limit);
-  const instrumenter = new Instrumenter(quiet);
   const patterns = new Set();
   for (const file of [...new Set(results.map((m) => m.file))].sort()) {
-    const { mutants } = await instrumenter.instrument(
-      [{ name: path.join(root, file), content: fs.readFileSync(path.join(root, file), 'utf8'), mutate: true }],
-      { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },
-    );
+    const mutants = await mutantsOf(root, [file]);
     for (const r of results.filter((m) => m.file === file)) {
       // the log's positions count lines and columns from 1, the instrumenter's from 0
       // every mutant starting where it did: the same one, or what the code there is mutated into now that it changed
       for (const m of mutants.filter((x) => x.location.start.line === r.line - 1 && x.location.start.column === r.column - 1)) {
-        const { start, end } = m.location;
-        patterns.add(`${file}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`);
+        patterns.add(rangeOf(root, m));
       }
     }
   }

@@ -6,8 +6,10 @@
 // is an estimate: the 95% interval (Wilson) is printed beside it.
 import * as fs from 'fs';
 import * as path from 'path';
+import { SCOPES } from './mutant-sample.mjs';
 
-const folderOf = (file) => (file.startsWith('src/input/') ? 'fleet' : file.split('/')[1]);
+/** The folder of the default scope a file belongs to (src/input/schema.ts counts with the fleet validation). */
+const folderOf = (file) => Object.keys(SCOPES).find((folder) => SCOPES[folder].some((e) => file === e || file.startsWith(`${e}/`))) ?? 'other';
 
 function findLogs(dir) {
   if (!fs.existsSync(dir)) return [];

@@ -96,9 +96,7 @@ function filtered(original: TestFn): TestFn {
 if (failedMarker !== undefined) {
   const originalBeforeAll = beforeAll;
   (globalThis as any).beforeAll = (fn: jest.ProvidesCallback, timeout?: number) => originalBeforeAll(guarded(fn as () => unknown, false), timeout);
-}
-
-if (failedMarker === undefined) {
+} else {
   afterAll(() => {
     const perTest = stryker()?.mutantCoverage?.perTest;
     if (perTest === undefined) return; // not Stryker's dry run with per-test coverage
