@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { Fleet } from './fleet';
 import { isWhat, readRegularFile } from './fleet-paths';
+import { byKey } from '../input/compare';
 import { dnsLabelProblem } from '../input/formats';
 import { FleetError, Problem, show } from '../input/problems';
 import { MAX_INPUT_BYTES } from '../input/yaml-source';
@@ -35,7 +36,7 @@ export const MAX_CONFIGMAP_BYTES = 1024 * 1024;
 const YAML_FILE = /\.ya?ml$/;
 
 function entries(dir: string): fs.Dirent[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return fs.readdirSync(dir, { withFileTypes: true }).sort(byKey((e) => e.name));
 }
 
 function checkName(name: string, where: string, problems: Problem[]): boolean {

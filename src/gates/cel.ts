@@ -1,4 +1,5 @@
 import { CHECK_KINDS } from './check-kinds';
+import { byKey } from '../input/compare';
 import { CheckKind, CheckOf, resourceOf } from './kinds/kind';
 import { Expectation, HealthCheck } from '../planner/layer';
 
@@ -25,7 +26,7 @@ export function healthCheckExprs(checks: readonly HealthCheck[]): HealthCheckExp
     byGroupKind.set(key, [...(byGroupKind.get(key) ?? []), c]);
   }
   const out: HealthCheckExpr[] = [];
-  for (const [key, group] of [...byGroupKind.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [key, group] of [...byGroupKind.entries()].sort(byKey(([k]) => k))) {
     const types = new Set(group.map((c) => c.expect.type));
     if (types.size !== 1) {
       throw new Error(`internal: checks of ${key} expect different things: ${[...types].join(', ')}`);

@@ -1,6 +1,7 @@
 import { healthCheckExprs, HealthCheckExpr } from './cel';
 import { CHECK_KINDS } from './check-kinds';
 import { FluxProfile } from './flux-profile';
+import { byKey } from '../input/compare';
 import { CheckKind, CheckOf } from './kinds/kind';
 import { Expectation, HealthCheck } from '../planner/layer';
 
@@ -80,7 +81,7 @@ export function healthGate(checks: readonly HealthCheck[], profile: FluxProfile,
     return { wait: true, ...base };
   }
   const key = (c: HealthCheck) => `${c.kind}/${c.namespace ?? ''}/${c.name}`;
-  const listed = [...checks].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const listed = [...checks].sort(byKey(key));
   return {
     healthChecks: listed.map((c) => ({ apiVersion: c.apiVersion, kind: c.kind, name: c.name, ...(c.namespace ? { namespace: c.namespace } : {}) })),
     ...base,

@@ -1,9 +1,10 @@
 import { KnownApps, splitAppRef } from './apps';
 import { InvApp, InvApps } from './model';
 import { describe } from './snapshot';
-import { cmp, keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
+import { keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
 import { ProjectObject, WorkspaceObjects } from './workspace-objects';
 import { MANAGEMENT_WORKSPACE_NAMESPACE } from '../fleet/fleet';
+import { compareStrings } from '../input/compare';
 import { show } from '../input/problems';
 
 /**
@@ -33,7 +34,7 @@ export function appDeployments(
   const deploymentsIn = new Map<string, number>();
   const appsLeftOut: string[] = [];
   const projectNamespaces = new Map(projects.map((p) => [p.namespace, p]));
-  for (const ad of [...snap.all('AppDeployment')].sort((a, b) => cmp(keyOf(a), keyOf(b)))) {
+  for (const ad of [...snap.all('AppDeployment')].sort((a, b) => compareStrings(keyOf(a), keyOf(b)))) {
     const ns = nsOf(ad);
     deploymentsIn.set(ns, (deploymentsIn.get(ns) ?? 0) + 1);
     const kind = str(ad, 'spec.appRef.kind');

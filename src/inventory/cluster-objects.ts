@@ -1,6 +1,7 @@
 import { describe, field, SnapshotObject } from './snapshot';
-import { cmp, getAlso, isMapping, key, keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
+import { getAlso, isMapping, key, keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
 import { MANAGEMENT_WORKSPACE_NAMESPACE } from '../fleet/fleet';
+import { compareStrings } from '../input/compare';
 import { show } from '../input/problems';
 
 /**
@@ -52,7 +53,7 @@ export function machineDeployments(snap: SnapshotReader, clusters: ReadonlyMap<s
     const k = key(nsOf(md), cluster);
     out.set(k, [...(out.get(k) ?? []), { md, owned }]);
   }
-  for (const list of out.values()) list.sort((a, b) => cmp(a.md.name, b.md.name));
+  for (const list of out.values()) list.sort((a, b) => compareStrings(a.md.name, b.md.name));
   return out;
 }
 
@@ -79,7 +80,7 @@ export function kommanderClusters(snap: SnapshotReader, clusters: ReadonlyMap<st
     }
     out.push({ object: kc, capi });
   }
-  return out.sort((a, b) => cmp(keyOf(a.object), keyOf(b.object)));
+  return out.sort((a, b) => compareStrings(keyOf(a.object), keyOf(b.object)));
 }
 
 /**
@@ -107,7 +108,7 @@ export function managementCluster(
   // Every reference counts, also one to a Cluster the snapshot lacks (that is a problem of its own).
   const referenced = new Set(snap.all('KommanderCluster').map(capiRef).filter((r) => r !== undefined));
   const candidates = [...clusters.values()].filter((c) => nsOf(c) === MANAGEMENT_CAPI_NAMESPACE && !referenced.has(keyOf(c)))
-    .sort((a, b) => cmp(a.name, b.name));
+    .sort((a, b) => compareStrings(a.name, b.name));
   const why = host === undefined
     ? `the snapshot has no KommanderCluster in namespace ${MANAGEMENT_WORKSPACE_NAMESPACE} (the host cluster)`
     : `${describe(host.object)} (the host cluster) has no spec.clusterRef.capiCluster`;

@@ -6,10 +6,11 @@ import { inventoryWorkspaces } from './inventory-workspaces';
 import { InvCluster, InvManagement, InvManaged, Inventory, KOMMANDER_APPS } from './model';
 import { runningRelease } from './running-release';
 import { describe, SnapshotObject } from './snapshot';
-import { cmp, getAlso, keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
+import { getAlso, keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
 import { projectObjects, workspaceObjects } from './workspace-objects';
 import { ReleaseCatalog } from '../catalog/catalog';
 import { MANAGEMENT_WORKSPACE_NAMESPACE } from '../fleet/fleet';
+import { compareStrings } from '../input/compare';
 import { Where } from '../input/kube-list';
 import { Problems, show } from '../input/problems';
 
@@ -115,7 +116,7 @@ export class InventoryBuilder {
       management,
       workspaces: invWorkspaces,
       running: runningRelease(snap, this.catalog, this.known, management, invWorkspaces),
-      leftOut: [...snap.leftOut, ...apps.leftOut].sort(cmp),
+      leftOut: [...snap.leftOut, ...apps.leftOut].sort(compareStrings),
       notes: snap.notes,
     };
   }

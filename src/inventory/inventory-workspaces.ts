@@ -1,8 +1,9 @@
 import { AppDeployments, emptyApps } from './app-deployments';
 import { InvApps, InvCluster, InvProject, InvWorkspace } from './model';
-import { cmp, key, SnapshotReader } from './snapshot-reader';
+import { key, SnapshotReader } from './snapshot-reader';
 import { ProjectObject, WorkspaceObjects } from './workspace-objects';
 import { MANAGEMENT_WORKSPACE_NAMESPACE } from '../fleet/fleet';
+import { compareStrings } from '../input/compare';
 import { show } from '../input/problems';
 
 /**
@@ -20,7 +21,7 @@ export function inventoryWorkspaces(
   const invWorkspaces: InvWorkspace[] = [];
   for (const w of workspaces.list) {
     if (w.namespace === MANAGEMENT_WORKSPACE_NAMESPACE) continue;
-    const wsClusters = (clusters.get(w.name) ?? []).sort((a, b) => cmp(a.name, b.name));
+    const wsClusters = (clusters.get(w.name) ?? []).sort((a, b) => compareStrings(a.name, b.name));
     const clusterNames = new Set(wsClusters.map((c) => c.name));
     const wsProjects: InvProject[] = [];
     for (const p of projects.filter((x) => x.workspace === w.name)) {
@@ -36,7 +37,7 @@ export function inventoryWorkspaces(
             placed.push(fleetName);
           }
         }
-        placed.sort(cmp);
+        placed.sort(compareStrings);
       } else if (p.placement.kind === 'selector') {
         notes.push(`inferred: project ${p.name} is placed by a clusterSelector, which the snapshot cannot resolve (cluster labels are not in it); `
           + 'taken as all clusters of the workspace');
@@ -46,7 +47,7 @@ export function inventoryWorkspaces(
       const pApps = apps.byNamespace.get(p.namespace) ?? emptyApps();
       wsProjects.push({ name: p.name, namespace: p.namespace, ...(placed === undefined ? {} : { clusters: placed }), apps: pApps, notes });
     }
-    wsProjects.sort((a, b) => cmp(a.name, b.name));
+    wsProjects.sort((a, b) => compareStrings(a.name, b.name));
     const wApps = apps.byNamespace.get(w.namespace) ?? emptyApps();
     const appCount = (a: InvApps) => a.platform.length + a.catalog.length + a.custom.length;
     const deployments = (apps.deploymentsIn.get(w.namespace) ?? 0) + wsProjects.reduce((n, p) => n + (apps.deploymentsIn.get(p.namespace) ?? 0), 0);
@@ -54,7 +55,7 @@ export function inventoryWorkspaces(
     invWorkspaces.push({ name: w.name, namespace: w.namespace, clusters: wsClusters, apps: wApps, projects: wsProjects, inUse });
     if (!inUse) snap.leftOut.push(`workspace ${w.name} (namespace ${w.namespace}): no clusters and no AppDeployments`);
   }
-  invWorkspaces.sort((a, b) => cmp(a.name, b.name));
+  invWorkspaces.sort((a, b) => compareStrings(a.name, b.name));
   for (const w of invWorkspaces.filter((x) => x.inUse)) {
     snap.fleetName(w.name, workspaces.byName.get(w.name)!.at('metadata.name'), 'workspace');
     snap.fleetName(w.namespace, workspaces.byName.get(w.name)!.at('metadata.name'), 'workspace namespace');

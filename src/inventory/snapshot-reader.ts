@@ -42,11 +42,6 @@ export const key = (namespace: string, name: string): string => `${namespace}/${
 export const nsOf = (o: SnapshotObject): string => o.namespace ?? 'default';
 export const keyOf = (o: SnapshotObject): string => key(nsOf(o), o.name);
 
-/** Code-point order: the same on every machine (no locale). */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** The snapshot's objects of the kinds the inventory reads; problems are recorded. */
 export class SnapshotReader {
   private readonly byKind = new Map<Kind, SnapshotObject[]>();

@@ -1,6 +1,7 @@
 import { describe, field, SnapshotObject } from './snapshot';
-import { cmp, isMapping, keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
+import { isMapping, keyOf, nsOf, SnapshotReader, str } from './snapshot-reader';
 import { MANAGEMENT_WORKSPACE_NAMESPACE } from '../fleet/fleet';
+import { compareStrings } from '../input/compare';
 import { show } from '../input/problems';
 
 /** The snapshot's Workspaces and Projects, as the inventory's workspaces are built from them. */
@@ -37,7 +38,7 @@ export function workspaceObjects(snap: SnapshotReader): WorkspaceObjects {
   const list: WorkspaceRef[] = [];
   const byNamespace = new Map<string, WorkspaceRef>();
   const byName = new Map<string, SnapshotObject>();
-  for (const w of [...snap.all('Workspace')].sort((a, b) => cmp(a.name, b.name))) {
+  for (const w of [...snap.all('Workspace')].sort((a, b) => compareStrings(a.name, b.name))) {
     const namespace = str(w, 'status.namespaceRef.name') ?? str(w, 'spec.namespaceName') ?? w.name;
     const other = byNamespace.get(namespace);
     if (other !== undefined) {
@@ -59,7 +60,7 @@ export function workspaceObjects(snap: SnapshotReader): WorkspaceObjects {
  */
 export function projectObjects(snap: SnapshotReader, workspaces: WorkspaceObjects): ProjectObject[] {
   const out: ProjectObject[] = [];
-  for (const p of [...snap.all('Project')].sort((a, b) => cmp(keyOf(a), keyOf(b)))) {
+  for (const p of [...snap.all('Project')].sort((a, b) => compareStrings(keyOf(a), keyOf(b)))) {
     const wsName = str(p, 'spec.workspaceRef.name') ?? workspaces.byNamespace.get(nsOf(p))?.name;
     const ws = wsName === undefined ? undefined : workspaces.list.find((w) => w.name === wsName);
     const namespace = str(p, 'status.namespaceRef.name') ?? str(p, 'spec.namespaceName') ?? p.name;

@@ -1,5 +1,6 @@
 import { FastYaml } from './fast-yaml';
 import { RenderedFolder } from '../charts/render-folders';
+import { compareStrings } from '../input/compare';
 
 /** A file of the output, with its path relative to dist/ (always `/`-separated). */
 export interface OutputFile {
@@ -30,5 +31,5 @@ export function folderFiles(folder: RenderedFolder, yaml: FastYaml = new FastYam
 
 /** Orders files by path, as the output lists them. */
 export function byPath(a: OutputFile, b: OutputFile): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return compareStrings(a.path, b.path);
 }

@@ -6,6 +6,7 @@ import { CLUSTER_RESOURCE_SET_API_VERSION, HELM_CHART_PROXY_API_VERSION } from '
 import { CoreAddon, Release } from '../catalog/release';
 import { AddonSources } from '../fleet/addon-sources';
 import { AddonDelivery, Fleet, KonvoyCluster } from '../fleet/fleet';
+import { compareStrings } from '../input/compare';
 import { child, Problems, show } from '../input/problems';
 
 /** The core addons of one Konvoy cluster: what its addons layer writes and checks. */
@@ -49,7 +50,7 @@ function lookup<T>(
  */
 export function configMapHash(data: Readonly<Record<string, string>>): string {
   const h = createHash('sha256');
-  for (const key of Object.keys(data).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) h.update(data[key]);
+  for (const key of Object.keys(data).sort(compareStrings)) h.update(data[key]);
   return `sha256:${h.digest('hex')}`;
 }
 

@@ -1,6 +1,7 @@
 import { AccessPlan, AccessRule, accessFolder, GateAccess, HUB, Identity } from './access-plan';
 import { planAccess } from './plan-access';
 import { GatePlan } from '../gates/gate-plan';
+import { byKey } from '../input/compare';
 import { Plan } from '../planner/plan-fleet';
 
 /** How many namespaces a line names before it counts the rest. */
@@ -28,7 +29,7 @@ function byKind(rules: readonly AccessRule[], withVerbs = true): string[] {
     g.namespaces.push(r.namespace);
     groups.set(key, g);
   }
-  return [...groups.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0))
+  return [...groups.values()].sort(byKey((g) => g.kind))
     .map((g) => `${g.kind} ${namespaces(g.namespaces)}${withVerbs ? ` (${g.verbs})` : ''}`);
 }
 

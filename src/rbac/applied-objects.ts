@@ -1,7 +1,8 @@
 import { RBAC_GROUP } from './access-plan';
-import { byString, Target, target } from './rule-set';
+import { Target, target } from './rule-set';
 import { clusterApiVersions, CLUSTER_RESOURCE_SET_API_VERSION, HELM_CHART_PROXY_API_VERSION, PROVIDER_API_VERSION } from '../catalog/api-versions';
 import { JobGateSpec } from '../gates/job-gate-spec';
+import { compareStrings } from '../input/compare';
 import { Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
 
@@ -54,5 +55,5 @@ export function appliedObjects(layer: Layer, plan: Plan, gate: JobGateSpec | und
 /** The namespaces a gate reads in (`undefined`: cluster-scoped reads), sorted: one Role each (constructs/gates/job-gate.ts). */
 export function gateNamespaces(gate: JobGateSpec): (string | undefined)[] {
   const set = new Set(gate.reads.map((r) => r.namespace ?? ''));
-  return [...set].sort(byString).map((ns) => (ns === '' ? undefined : ns));
+  return [...set].sort(compareStrings).map((ns) => (ns === '' ? undefined : ns));
 }

@@ -1,8 +1,9 @@
 import { AccessPlan, accountName, GateAccess, HUB, Identity, RBAC_GROUP } from './access-plan';
 import { gateNamespaces } from './applied-objects';
 import { addLayer, gateRules, kindsOf } from './layer-access';
-import { byString, RuleSet } from './rule-set';
+import { RuleSet } from './rule-set';
 import { GatePlan } from '../gates/gate-plan';
+import { compareStrings } from '../input/compare';
 import { Layer, LayerTarget } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
 
@@ -82,7 +83,7 @@ export function planAccess(plan: Plan, gates: GatePlan): AccessPlan {
     });
   }
   const rank = (i: Identity) => (i.type === 'management' ? 0 : i.type === 'hub' ? 1 : 2);
-  identities.sort((a, b) => rank(a) - rank(b) || byString(a.cluster, b.cluster));
+  identities.sort((a, b) => rank(a) - rank(b) || compareStrings(a.cluster, b.cluster));
   const gateList: GateAccess[] = plan.layers.flatMap((l) => {
     const g = gates.jobGates.get(l.name);
     if (g === undefined) return [];

@@ -1,6 +1,7 @@
 import { AccessPlan, AccessRule, accessFolder, Identity } from './access-plan';
 import { planAccess } from './plan-access';
 import { GatePlan } from '../gates/gate-plan';
+import { byKey } from '../input/compare';
 import { byPath, folderFiles, OutputFile } from '../output/dist-files';
 import { FastYaml } from '../output/fast-yaml';
 import { Plan } from '../planner/plan-fleet';
@@ -90,7 +91,7 @@ export function identityObjects(fleet: string, identity: Identity): FolderObject
       }
     }
   }
-  return objects.sort((x, y) => (x.file < y.file ? -1 : x.file > y.file ? 1 : 0));
+  return objects.sort(byKey((o) => o.file));
 }
 
 /** The files of dist/rbac/: per identity its objects and a kustomization.yaml listing them; sorted by path. */

@@ -1,14 +1,14 @@
 import { AccessRule, Verb } from './access-plan';
 import { resourceOf } from '../gates/kinds/kind';
+import { compareStrings } from '../input/compare';
 
 /** RBAC rules as they are gathered: the objects they concern, merged into sorted rules. */
 
-export const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const ruleKey = (r: AccessRule) => `${r.namespace ?? ''}\u0000${r.group}\u0000${r.resource}\u0000${r.verbs.join(',')}`;
 
 /** Orders rules: cluster-scoped first, then by namespace, group, resource, verbs. */
 export function compareRules(a: AccessRule, b: AccessRule): number {
-  return byString(ruleKey(a), ruleKey(b));
+  return compareStrings(ruleKey(a), ruleKey(b));
 }
 
 /** An object a layer applies or checks, on the layer's target cluster. */
@@ -51,6 +51,6 @@ export class RuleSet {
       if (e.names !== undefined && this.rules.has(key.replace(/named$/, '*'))) continue;
       out.push({ ...e.rule, verbs: [...e.verbs].sort(), ...(e.names !== undefined ? { resourceNames: [...e.names].sort() } : {}) });
     }
-    return out.sort((a, b) => compareRules(a, b) || byString((a.resourceNames ?? []).join(','), (b.resourceNames ?? []).join(',')));
+    return out.sort((a, b) => compareRules(a, b) || compareStrings((a.resourceNames ?? []).join(','), (b.resourceNames ?? []).join(',')));
   }
 }

@@ -2,6 +2,7 @@ import { statusCommand, whereFluxRuns } from './fleet-source';
 import { FluxKustomization, FluxSnapshot } from './flux-objects';
 import { KustomizationRef, refKey } from './kustomization-status';
 import { FluxSettings } from '../fleet/fleet';
+import { byKey } from '../input/compare';
 import { Problems } from '../input/problems';
 import { Layer } from '../planner/layer';
 import { Plan } from '../planner/plan-fleet';
@@ -62,7 +63,7 @@ export function fleetKustomizations(plan: Plan, snapshot: FluxSnapshot, fleetFil
   const bootstrapRef = { name: flux.bootstrap.name, namespace: flux.bootstrap.namespace };
   const staleKs = snapshot.kustomizations
     .filter((k) => k.labels[PART_OF] === 'dkp-fleet' && k.labels[INSTANCE] === fleet.name && !planned.has(refKey(k)))
-    .sort((a, b) => (refKey(a) < refKey(b) ? -1 : refKey(a) > refKey(b) ? 1 : 0));
+    .sort(byKey(refKey));
   // the bootstrap Kustomization alone shows this fleet (nothing created yet), unless another fleet's layers stand where ours would
   const ours = layerRefs.filter((r) => byRef.has(refKey(r))).length + staleKs.length;
   if (ours === 0 && (!byRef.has(refKey(bootstrapRef)) || otherFleets.size > 0)) {

@@ -5,6 +5,7 @@ import * as YAML from 'yaml';
 import { KUSTOMIZE_CONFIG_SCHEMA } from './core-schemas';
 import { toJsonSchema } from './structural-schema';
 import { fieldPath, ObjectValidator } from './validate-object';
+import { byKey } from '../input/compare';
 
 /** One problem of a file under the validated folder. */
 export interface FileError {
@@ -35,7 +36,7 @@ function kustomizeConfigValidator() {
 
 function walk(dir: string, rel = ''): string[] {
   const out: string[] = [];
-  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort(byKey((e) => e.name))) {
     const r = rel === '' ? e.name : `${rel}/${e.name}`;
     if (e.isDirectory()) out.push(...walk(dir, r));
     else out.push(r);

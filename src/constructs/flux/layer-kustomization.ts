@@ -10,6 +10,7 @@ import {
 import { FluxSettings } from '../../fleet/fleet';
 import { FluxProfile } from '../../gates/flux-profile';
 import { HealthGate } from '../../gates/health-gate';
+import { byKey } from '../../input/compare';
 import { Layer } from '../../planner/layer';
 
 /** Properties of a {@link LayerKustomization}. */
@@ -46,7 +47,7 @@ export class LayerKustomization extends Construct {
     const dependsOn = [
       ...layer.dependsOn.map((d) => ({ name: d, namespace: props.namespaceOf(d) })),
       ...(layer.externalDependsOn ?? []),
-    ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    ].sort(byKey((r) => r.name));
     const spec: KustomizationSpec = {
       interval: flux.interval,
       retryInterval: flux.retryInterval,

@@ -1,4 +1,5 @@
 import { CheckKind, condition, fields, OBJECT_KEY, readOf, sq, str, strList } from './kind';
+import { byKey } from '../../input/compare';
 
 /**
  * A HelmRelease Kommander renders: upgraded when its controller observed the current spec, it is
@@ -82,7 +83,7 @@ export const HELM_RELEASE: CheckKind<'helm-release'> = {
     // One map for the layer: namespace/name -> accepted spellings. A HelmRelease outside it (chart version unknown) passes on Ready.
     const entries = checks.filter((c) => c.expect.chartVersion !== undefined)
       .map((c) => [`${c.namespace ?? ''}/${c.name}`, strList(spellings(c.expect.chartVersion!))] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(byKey(([k]) => k));
     const T = `{${entries.map(([k, v]) => `${str(k)}: ${v}`).join(', ')}}`;
     const want = `${T}[${OBJECT_KEY}]`;
     const inT = `(${OBJECT_KEY}) in ${T}`;

@@ -1,3 +1,4 @@
+import { byKey } from '../../input/compare';
 import { Expectation, HealthCheck } from '../../planner/layer';
 
 /**
@@ -85,7 +86,7 @@ export function perObject<C extends HealthCheck>(checks: readonly C[], value: (c
   if (distinct.size === 1) {
     return [...distinct][0];
   }
-  const entries = [...values.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${str(k)}: ${v}`);
+  const entries = [...values.entries()].sort(byKey(([k]) => k)).map(([k, v]) => `${str(k)}: ${v}`);
   return `{${entries.join(', ')}}[${OBJECT_KEY}]`;
 }
 

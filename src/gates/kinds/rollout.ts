@@ -1,4 +1,5 @@
 import { CheckKind, CheckOf, condition, count, fields, OBJECT_KEY, OBSERVED, readOf, resourceOf, sq, str } from './kind';
+import { byKey } from '../../input/compare';
 
 /**
  * A Deployment, DaemonSet or StatefulSet fully rolled out at the expected images: what kstatus
@@ -15,7 +16,7 @@ import { CheckKind, CheckOf, condition, count, fields, OBJECT_KEY, OBSERVED, rea
 function imagesMatch(checks: readonly CheckOf<'rollout'>[]): string {
   const containers = (c: CheckOf<'rollout'>) => `[${c.expect.containers.map((x) => `[${str(x.name)}, ${str(x.match)}, ${str(x.image)}]`).join(', ')}]`;
   const entries = checks.map((c) => [`${c.namespace ?? ''}/${c.name}`, containers(c)] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(byKey(([k]) => k));
   const map = `{${entries.map(([k, v]) => `${str(k)}: ${v}`).join(', ')}}`;
   return `${map}[${OBJECT_KEY}].all(p, spec.template.spec.containers.exists(c, c.name == p[0]`
     + " && (p[1] == 'tag' ? c.image.endsWith(':' + p[2]) : c.image == p[2])))";
