@@ -21,7 +21,7 @@ const RESERVED = /^(y|yes|n|no|true|false|on|off|null)$/i;
  * tests compare the two on every output.
  */
 /** Remembered renderings at most: a fleet's every layer has its own health expressions, so the memory is emptied when full. */
-const REMEMBERED = 20_000;
+export const REMEMBERED = 20_000;
 
 export class FastYaml {
   private readonly scalars = new Map<string, string>();

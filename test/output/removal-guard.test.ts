@@ -165,4 +165,14 @@ describe('the removal guard and another fleet\'s output', () => {
     write('metadata:\n  labels:\n    app.kubernetes.io/instance: plain\n');
     expect(fleetOfOutput(dist)).toBe('plain');
   });
+
+  test('reads only the layer Kustomizations (.yaml), not a merge tool\'s leftover of another fleet beside them', () => {
+    const dist = existing([]);
+    fs.mkdirSync(path.join(dist, 'fleet'), { recursive: true });
+    const label = (name: string) => `metadata:\n  labels:\n    app.kubernetes.io/instance: ${name}\n`;
+    fs.writeFileSync(path.join(dist, 'fleet', 'a-layer.yaml.orig'), label('renamed-away'));
+    expect(fleetOfOutput(dist)).toBeUndefined();
+    fs.writeFileSync(path.join(dist, 'fleet', 'b-layer.yaml'), label('current'));
+    expect(fleetOfOutput(dist)).toBe('current');
+  });
 });
