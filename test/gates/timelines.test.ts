@@ -306,3 +306,37 @@ describe('premises without CEL or a gate image', () => {
     expect(r.output).toContain(`KubeadmControlPlane default/prod-east-control-plane: failed: spec.version is v1.23.9, the plan expects ${from} or ${to}`);
   });
 });
+
+describe('the premises of node pools and ClusterClass clusters, by CEL and by Job', () => {
+  // The timeline fleets check these premises by CEL only; a Flux without CEL runs them in a Job gate, built as the planner builds them.
+  const from = 'v1.21.6';
+  const to = 'v1.22.8';
+  const cases: readonly [file: string, check: HealthCheck][] = [
+    ['premise-machinedeployment.yaml', {
+      apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'MachineDeployment', name: 'prod-east-md-0', namespace: 'default', applied: false,
+      expect: { type: 'premise', versions: [from, to] },
+    }],
+    ['premise-topology-cluster.yaml', {
+      apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', name: 'prod-east', namespace: 'default', applied: false,
+      expect: { type: 'premise', versions: [from, to] },
+    }],
+  ];
+  const celOf = (s: Step) => (s.expect === 'done' ? 'Current' : s.expect === 'failed' ? 'Failed' : s.objects.length === 0 ? 'NotFound' : 'InProgress');
+
+  test.each(cases)('%s: the CEL is done, failed or waiting exactly as the controller is', (file, check) => {
+    const t = load(file, { from, to, poolFrom: from });
+    const [e] = healthCheckExprs([check]);
+    expect(t.steps.map((s) => `${s.name}: ${celStatus(e, s.objects[0])}`)).toEqual(t.steps.map((s) => `${s.name}: ${celOf(s)}`));
+  });
+
+  test.each(cases)('%s: the Job is done, failed or waiting exactly as the controller is, and says why it failed', async (file, check) => {
+    const t = load(file, { from, to, poolFrom: from });
+    const kinds = kindsOf(t.steps.flatMap((s) => s.objects));
+    const field = check.kind === 'Cluster' ? 'spec.topology.version' : 'spec.template.spec.version';
+    for (const step of t.steps) {
+      const r = await runGate(gateScript([check]), kinds, step.objects);
+      expect([step.name, r.result]).toEqual([step.name, step.expect]);
+      if (step.expect === 'failed') expect(r.output).toMatch(new RegExp(`${field} is (v\\S+|unset), the plan expects ${from} or ${to}`));
+    }
+  });
+});
