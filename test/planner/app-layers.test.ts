@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { BUILT_IN_RELEASES, loadCatalog } from '../../src/catalog/load-catalog';
 import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
@@ -50,6 +51,15 @@ describe('the Kommander layer', () => {
         configOverrides: undefined,
       },
     ]);
+  });
+
+  test('watches only Kommander\'s own HelmReleases in a release without kubefed (a release file of the user\'s may leave it out)', () => {
+    const releases = catalog.versions.map((v) => catalog.get(v)!);
+    const { kubefed: _kubefed, ...apps } = catalog.get('2.2.0')!.platformApps;
+    const withoutKubefed = new ReleaseCatalog(releases.map((r) => (r.version === '2.2.0' ? { ...r, platformApps: apps } : r)));
+    const { fleet } = parseFleet(toYaml(baseFleet()), 'fleet.yaml');
+    const k = planFleet(fleet, withoutKubefed, loadAddonSources(fleet)).layers.find((l) => l.name === 'mgmt-kommander')!;
+    expect(k.checks.map((c) => c.name)).toEqual(['kommander', 'kommander-appmanagement']);
   });
 
   test('watches the 2.1 chart with no version check where the chart version is unknown', () => {

@@ -376,6 +376,18 @@ describe('the core addons layers', () => {
     ));
   });
 
+  test('fails if an addon listed for ClusterResourceSet has no manifests, naming the addon, the cluster and where to put them', () => {
+    const dir = addonsDir({ 'providers/preprovisioned/other/x.yaml': 'kind: X\n' });
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters[0].provider = 'preprovisioned';
+    f.spec.konvoy.addons = { ...HELM, clusterResourceSetAddons: ['local-volume-provisioner'], manifests: './addons' };
+    expect(problems(f, dir)).toEqual([
+      'spec.konvoy.addons.clusterResourceSetAddons: addon "local-volume-provisioner" of cluster "prod-east" is delivered by ClusterResourceSet, '
+      + `but no manifests were found in ${dir}/addons/clusters/prod-east/local-volume-provisioner/ `
+      + 'or .../providers/preprovisioned/local-volume-provisioner/',
+    ]);
+  });
+
   test('deliver everything by ClusterResourceSet when asked, cluster folders before provider folders', () => {
     const dir = addonsDir({
       'providers/azure/calico-cni-installation/installation.yaml': 'kind: Installation\n',
