@@ -85,7 +85,8 @@ describe('a release file of a built-in version is an overlay', () => {
     const dir = catalogDir({ '2.2.0.yaml': `${AWS_OVERLAY}clusterResourceSetStrategy: Reconcile\n` });
     const md = synthesize({ fleetFile: awsFleet(dir) }).files.find((f) => f.path === 'PLAN.md')!.content;
     expect(md).toContain('DKP 2.2.0: facts from ');
-    expect(md).toContain('capiProviders.infrastructure.aws.version = v1.4.0-d2iq.0-rc1');
+    // a fact the built-in release lacks replaces nothing
+    expect(md).toContain('capiProviders.infrastructure.aws.version = v1.4.0-d2iq.0-rc1; clusterResourceSetStrategy = ');
     expect(md).toContain('clusterResourceSetStrategy = Reconcile (replaces the built-in ApplyAlways)');
   });
 
