@@ -26,7 +26,7 @@ const RULES: readonly Rule[] = [
 
 /** A `kind: Secret` document (at any indentation: manifests inside ConfigMap data included) followed by data or stringData. */
 function secretWithData(text: string): RegExpExecArray | null {
-  const kind = /^([ \t]*)kind:[ \t]*["']?Secret["']?[ \t]*$/gm;
+  const kind = /^([ \t]*)kind:[ \t]*["']?Secret["']?[ \t]*(?:#.*)?$/gm;
   for (let m = kind.exec(text); m !== null; m = kind.exec(text)) {
     const indent = m[1].length;
     // the document around it: from the separator before to the one after, at any indentation
@@ -34,7 +34,8 @@ function secretWithData(text: string): RegExpExecArray | null {
     const start = Math.max(0, ...separators.filter((i) => i < m!.index));
     const end = separators.find((i) => i > m!.index) ?? text.length;
     const data = new RegExp(`^[ \\t]{${indent}}(?:data|stringData):[ \\t]*(.*)$`, 'm').exec(text.slice(start, end));
-    if (data !== null && !/^(\{\}|null|~)$/.test(data[1].trim())) return m;
+    // empty is `{}`, `null` or `~`, a comment after it included
+    if (data !== null && !/^(\{\}|null|~)$/.test(data[1].replace(/\s#.*$/, '').trim())) return m;
   }
   return null;
 }

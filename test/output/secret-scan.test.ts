@@ -59,6 +59,8 @@ describe('the key material scan', () => {
     ['kind: Secret', 'data:\n  password: aHVudGVyMg=='],
     ['kind: "Secret"', 'stringData:\n  password: hunter2'],
     ["kind: 'Secret'  ", 'data: {password: aHVudGVyMg==}'],
+    ['kind:   Secret', 'stringData: {password: hunter2} # aligned by hand'],
+    ['kind: Secret # registry credentials', 'data:\n  .dockerconfigjson: e30='],
   ])('fails if an embedded Secret (%s) carries data (%s)', (kind, data) => {
     expect(found(embedded(SECRET_DOC(kind, data)))).toEqual(['would hold a Secret manifest with data']);
     // also as the second of several documents, and with another document after it
@@ -66,7 +68,8 @@ describe('the key material scan', () => {
       .toEqual(['would hold a Secret manifest with data']);
   });
 
-  test.each([['data: {}'], ['data: null'], ['data: ~'], ['stringData: {}']])('leaves alone an embedded Secret with %s', (data) => {
+  test.each([['data: {}'], ['data: null'], ['data: ~'], ['stringData: {}'], ['data: {}   '], ['data: null # filled in by the operator'], ['data: ~\t#']])(
+    'leaves alone an embedded Secret with %s', (data) => {
     expect(found(embedded(SECRET_DOC('kind: Secret', data)))).toEqual([]);
   });
 
@@ -76,6 +79,36 @@ describe('the key material scan', () => {
     expect(found(embedded(docs))).toEqual([]);
     // a document separator with trailing spaces or indentation still separates
     expect(found(embedded(`${SECRET_DOC('kind: Secret', 'data: {}')}---  \nkind: ConfigMap\ndata:\n  c: d\n`))).toEqual([]);
+  });
+
+  test('leaves alone a Secret the API server fills (no data) followed by documents with data, whatever the separator', () => {
+    const token = 'kind: Secret\nmetadata:\n  name: robot-token\n  annotations: {kubernetes.io/service-account.name: robot}\n'
+      + 'type: kubernetes.io/service-account-token\n';
+    for (const separator of ['---', '---  ', '  ---']) {
+      expect(found(embedded(`${token}${separator}\nkind: ConfigMap\ndata:\n  c: d\n`))).toEqual([]);
+      expect(found(`${token}${separator}\nkind: ConfigMap\ndata:\n  c: d\n`)).toEqual([]);
+    }
+  });
+
+  test('leaves alone a Secret only named in a list (a kustomize configuration in a ConfigMap with data)', () => {
+    expect(found('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: kustomize-config}\ndata:\n  name-references.yaml: |\n'
+      + '    nameReference:\n    - kind: Secret\n      fieldSpecs: [{path: spec/secretName, kind: Certificate}]\n')).toEqual([]);
+  });
+
+  test('leaves alone a kind that only begins with Secret, and a key that only ends in kind, in documents with data', () => {
+    expect(found(embedded('apiVersion: example.com/v1\nkind: SecretBackup\nmetadata: {name: b}\ndata:\n  schedule: daily\n'))).toEqual([]);
+    expect(found(embedded('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nsubkind: Secret\ndata:\n  a: b\n'))).toEqual([]);
+  });
+
+  test('leaves alone a kubeconfig whose token is empty, whatever the next line holds', () => {
+    expect(found('apiVersion: v1\nkind: Config\nusers:\n- name: admin\n  user:\n    token:\ncurrent-context: admin@prod-east\n')).toEqual([]);
+  });
+
+  test('names the line of key material anywhere in a file, the last line without a final newline included', () => {
+    const line = (content: string) => keyMaterialIn(file(content), 'dist').map((p) => p.line);
+    expect(line(`value: ${JWT}`)).toEqual([1]);
+    expect(line(`a: 1\nb: 2\n\nvalue: ${JWT}`)).toEqual([4]);
+    expect(line(`a: 1\nvalue: ${JWT}\nc: 3\n`)).toEqual([2]);
   });
 
   test('leaves alone a JWT-shaped string without a real signature part', () => {
