@@ -51,6 +51,9 @@ describe('the Kommander layer', () => {
         configOverrides: undefined,
       },
     ]);
+    // PLAN.md's changes are the moves of those apps, not the watched Kommander
+    expect(layers(f)['mgmt-kommander'].changes.map((c) => c.subject))
+      .toEqual(['AppDeployment kommander/kommander', 'AppDeployment kommander/kommander-appmanagement']);
   });
 
   test('watches only Kommander\'s own HelmReleases in a release without kubefed (a release file of the user\'s may leave it out)', () => {

@@ -457,3 +457,31 @@ describe('Kubernetes version layers', () => {
     ]);
   });
 });
+
+describe('the plan notes about Konvoy', () => {
+  const VSPHERE_NOTE = /^The vSphere core addon set .* is inferred from the DKP 2\.2 image list\.$/;
+  const noteOf = (notes: readonly string[], pattern: RegExp) => notes.filter((n) => pattern.test(n));
+
+  test('name the vSphere addon set as inferred only when a HelmChartProxy installs it on a vSphere cluster', () => {
+    const f = baseFleet();
+    f.spec.konvoy.addons = HELM;
+    expect(noteOf(plan(f).notes, VSPHERE_NOTE)).toEqual([]);
+    // a vSphere cluster that is neither the management cluster nor the first managed one
+    f.spec.workspaces[0].clusters.push({ name: 'edge', provider: 'vsphere', kubernetesVersion: '1.21.6', nodePools: [{ name: 'edge-md-0' }] });
+    const dir = tempDir();
+    copyAddonFolders(f, dir);
+    for (const addon of ['vsphere-csi', 'vsphere-cpi']) {
+      fs.mkdirSync(path.join(dir, 'examples', 'addon-values', 'providers', 'vsphere'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'examples', 'addon-values', 'providers', 'vsphere', `${addon}.yaml`), 'vcenter: vcenter.example\n');
+    }
+    expect(noteOf(plan(f, dir).notes, VSPHERE_NOTE)).toHaveLength(1);
+  });
+
+  test('say nothing of ClusterResourceSets or unchecked addons where there are none', () => {
+    const f = baseFleet();
+    f.spec.konvoy = { enabled: false };
+    const notes = plan(f).notes;
+    expect(noteOf(notes, /ClusterResourceSets use/)).toEqual([]);
+    expect(noteOf(notes, /^Core addons whose workloads are not checked/)).toEqual([]);
+  });
+});
