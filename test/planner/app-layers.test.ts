@@ -244,6 +244,13 @@ describe('catalog and custom apps', () => {
     ]);
   });
 
+  test('are checked by no layer on a cluster none of them is placed on', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'eks', type: 'attached', kubernetesVersion: '1.21.14' });
+    f.spec.workspaces[0].projects = [{ name: 'payments', clusters: ['eks'], catalogApps: [{ name: 'kafka-operator', version: '0.20.2' }] }];
+    expect(Object.keys(layers(f)).filter((n) => n.endsWith('-catalog-apps')).sort()).toEqual(['cluster-eks-catalog-apps', 'ws-team-a-catalog-apps']);
+  });
+
   test('a project app only needs to support the clusters the project is placed on', () => {
     const f = baseFleet();
     f.spec.workspaces[0].clusters.push({ name: 'eks', type: 'attached', kubernetesVersion: '1.21.14' });

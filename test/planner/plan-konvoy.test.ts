@@ -1,6 +1,7 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
@@ -475,6 +476,21 @@ describe('the plan notes about Konvoy', () => {
       fs.writeFileSync(path.join(dir, 'examples', 'addon-values', 'providers', 'vsphere', `${addon}.yaml`), 'vcenter: vcenter.example\n');
     }
     expect(noteOf(plan(f, dir).notes, VSPHERE_NOTE)).toHaveLength(1);
+  });
+
+  test('warn of a contract move through cluster-api-operator only when the providers change contract', () => {
+    const CONTRACT_NOTE = /^The providers move from the v1alpha4 to the v1beta1 contract through cluster-api-operator/;
+    const f = baseFleet();
+    f.spec.konvoy.providers = 'clusterApiOperator';
+    f.spec.konvoy.providerComponents = 'configMaps';
+    expect(noteOf(plan(f).notes, CONTRACT_NOTE)).toHaveLength(1);
+    // the same upgrade where the current release were on the v1beta1 contract already
+    const sameContract = new ReleaseCatalog(catalog.versions.map((v) => catalog.get(v)!)
+      .map((r) => (r.version === '2.1.1' ? { ...r, capiContract: 'v1beta1' } : r)));
+    const dir = tempDir();
+    copyAddonFolders(f, dir);
+    const { fleet } = parseFleet(toYaml(f), path.join(dir, 'fleet.yaml'));
+    expect(noteOf(planFleet(fleet, sameContract, loadAddonSources(fleet)).notes, /contract through cluster-api-operator/)).toEqual([]);
   });
 
   test('say nothing of ClusterResourceSets or unchecked addons where there are none', () => {
