@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { allowReadFromEnv } from './fleet/fleet-paths';
+import { byKey } from './input/compare';
 import { FleetError, formatProblem } from './input/problems';
 import { runInventory } from './inventory-command';
 import { terminalProgress } from './progress';
@@ -161,7 +162,7 @@ function check(fleetFile: string, outdir: string, io: CliIo, allowRead: readonly
     io.err(`dkp-fleet: ${outdir}/ is up to date with ${fleetFile} (${wanted.size} files)\n`);
     return 0;
   }
-  lines.sort((a, b) => a.slice(13).localeCompare(b.slice(13)));
+  lines.sort(byKey((l) => l.slice(13)));
   io.err(`dkp-fleet: ${outdir}/ is not what ${fleetFile} synthesizes (${lines.length} file${lines.length === 1 ? '' : 's'}); `
     + 'run `npx cdk8s synth --no-check-upgrade` and commit the result\n');
   io.err(`${lines.join('\n')}\n`);

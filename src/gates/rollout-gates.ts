@@ -1,6 +1,7 @@
 import { POLL_SECONDS } from './gate-script';
 import { Read, sq } from './kinds/kind';
 import { SourceRef } from '../fleet/fleet';
+import { byKey } from '../input/compare';
 import { durationMillis } from '../input/formats';
 import { ClusterChain, KustomizationRef, RolloutGate } from '../planner/layer';
 
@@ -62,7 +63,7 @@ export function rolloutReads(gate: RolloutGate, source: SourceRef): Read[] {
   for (const r of refs) byNamespace.set(r.namespace, (byNamespace.get(r.namespace) ?? new Set()).add(r.name));
   return [
     { group: 'source.toolkit.fluxcd.io', resource: SOURCE_RESOURCES[source.kind], namespace: source.namespace, names: [source.name] },
-    ...[...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))
+    ...[...byNamespace.entries()].sort(byKey(([k]) => k))
       .map(([namespace, names]): Read => ({ group: 'kustomize.toolkit.fluxcd.io', resource: 'kustomizations', namespace, names: [...names].sort() })),
   ];
 }

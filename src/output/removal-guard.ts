@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Fleet, managedClusters } from '../fleet/fleet';
+import { byKey } from '../input/compare';
 import { Problem } from '../input/problems';
 
 /** Kinds of the Cluster API family, by the lowercase kind in an output file name. */
@@ -91,7 +92,7 @@ export function checkRemovals(fleet: Fleet, existingDir: string, nextPaths: read
 
   const goneClusters = new Map<string, CapiObject[]>();
   const problems: Problem[] = [];
-  for (const o of [...before.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const o of [...before.values()].sort(byKey((o) => o.id))) {
     if (after.has(o.id) || acknowledged.has(o.id)) continue;
     const cluster = clusterOf(o.folder);
     if (cluster !== undefined && !live.has(cluster)) {

@@ -2,6 +2,7 @@ import { Change, HealthCheck, ProviderSpec } from './layer';
 import { PROVIDER_API_VERSION } from '../catalog/api-versions';
 import { ProviderComponents, Release } from '../catalog/release';
 import { Fleet, InfrastructureProvider, managedClusters } from '../fleet/fleet';
+import { byKey } from '../input/compare';
 import { child, Problems } from '../input/problems';
 
 /** The Cluster API providers layer: what it writes, what it waits for, and what the preflight proves first. */
@@ -41,7 +42,7 @@ function entries(fleet: Fleet, release: Release, current: Release | undefined): 
   for (const k of [fleet.management, ...managedClusters(fleet)]) {
     if (!infra.has(k.provider)) infra.set(k.provider, child(k.fieldPath, 'provider'));
   }
-  for (const [name, at] of [...infra.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, at] of [...infra.entries()].sort(byKey(([k]) => k))) {
     out.push({
       kind: 'InfrastructureProvider', type: 'infrastructure', label: `${name} infrastructure provider`,
       facts: f?.infrastructure?.[name], was: c?.infrastructure?.[name], at,

@@ -3,6 +3,7 @@ import * as path from 'path';
 import * as YAML from 'yaml';
 import { CLUSTER_SCOPED_CORE_KINDS, CORE_SCHEMAS } from './core-schemas';
 import { SchemaNode } from './structural-schema';
+import { byKey } from '../input/compare';
 
 /** Where a schema came from, for messages and notes. */
 export interface SchemaEntry {
@@ -73,7 +74,7 @@ const key = (apiVersion: string, kind: string) => `${apiVersion}/${kind}`;
 
 function yamlFiles(dir: string): string[] {
   const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort(byKey((e) => e.name))) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...yamlFiles(p));
     else if (/\.ya?ml$/.test(e.name)) out.push(p);
@@ -154,6 +155,6 @@ export class SchemaRegistry {
 
   /** Every entry, sorted by apiVersion and kind. */
   public get entries(): SchemaEntry[] {
-    return [...this.byKey.values()].sort((a, b) => key(a.apiVersion, a.kind).localeCompare(key(b.apiVersion, b.kind)));
+    return [...this.byKey.values()].sort(byKey((s) => key(s.apiVersion, s.kind)));
   }
 }

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { JobGateSpec } from '../../gates/job-gate-spec';
 import { Read } from '../../gates/kinds/kind';
+import { byKey } from '../../input/compare';
 
 /**
  * How many times a gate pod may fail before its Job fails for good. A gate on the management
@@ -36,7 +37,7 @@ export class JobGate extends Construct {
       const ns = r.namespace ?? '';
       byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), r]);
     }
-    for (const [ns, reads] of [...byNamespace.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [ns, reads] of [...byNamespace.entries()].sort(byKey(([k]) => k))) {
       const rules = rulesFor(reads);
       const subject = [{ kind: 'ServiceAccount', name: s.name, namespace: s.namespace }];
       if (ns === '') {
@@ -88,7 +89,7 @@ function rulesFor(reads: readonly Read[]): k8s.PolicyRule[] {
     for (const n of r.names ?? []) entry.names.add(n);
     byResource.set(key, entry);
   }
-  const sorted = [...byResource.values()].sort((a, b) => `${a.group}/${a.resource}`.localeCompare(`${b.group}/${b.resource}`));
+  const sorted = [...byResource.values()].sort(byKey((r) => `${r.group}/${r.resource}`));
   return sorted.flatMap((r) => [
     ...(r.names.size > 0 ? [{ apiGroups: [r.group], resources: [r.resource], resourceNames: [...r.names].sort(), verbs: ['get'] }] : []),
     ...(r.list ? [{ apiGroups: [r.group], resources: [r.resource], verbs: ['list'] }] : []),
