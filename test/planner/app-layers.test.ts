@@ -65,6 +65,30 @@ describe('the Kommander layer', () => {
     expect(k.checks.map((c) => c.name)).toEqual(['kommander', 'kommander-appmanagement']);
   });
 
+  test('says so where a platform app has no HelmRelease to check (a release file of the user\'s may list none)', () => {
+    const releases = catalog.versions.map((v) => catalog.get(v)!);
+    const r = catalog.get('2.2.0')!;
+    const noHelmRelease = new ReleaseCatalog(releases.map((x) => (x === r
+      ? { ...r, platformApps: { ...r.platformApps, traefik: { ...r.platformApps.traefik, helmReleases: [] } } } : x)));
+    const { fleet } = parseFleet(toYaml(baseFleet()), 'fleet.yaml');
+    const l = planFleet(fleet, noHelmRelease, loadAddonSources(fleet)).layers.find((x) => x.name === 'mgmt-platform-apps')!;
+    expect(l.changes.find((c) => c.subject === 'AppDeployment kommander/traefik')!.note).toBe('no HelmRelease to check');
+    expect(l.changes.find((c) => c.subject === 'AppDeployment kommander/cert-manager')!.note).toBeUndefined();
+  });
+
+  test('fails if a workspace lists a platform app the release lacks, naming the entry', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].platformApps = ['traefik', 'nope'];
+    expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.platformApps\[1\]\.name: "nope" is not a platform app of release 2\.2\.0/)]);
+    // a release default the release lacks (a release file of the user's): reported at the list the default stands for
+    const r = catalog.get('2.2.0')!;
+    const badDefault = new ReleaseCatalog(catalog.versions.map((v) => catalog.get(v)!).map((x) => (x === r
+      ? { ...r, defaultPlatformApps: { ...r.defaultPlatformApps, workspace: [...r.defaultPlatformApps.workspace, 'nope'] } } : x)));
+    const { fleet } = parseFleet(toYaml(baseFleet()), 'fleet.yaml');
+    expect(problemsOf(() => planFleet(fleet, badDefault, loadAddonSources(fleet))))
+      .toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.platformApps: "nope" is not a platform app of release 2\.2\.0/)]);
+  });
+
   test('watches the 2.1 chart with no version check where the chart version is unknown', () => {
     const f = baseFleet();
     f.spec.release = '2.1.5';
