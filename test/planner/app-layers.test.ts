@@ -83,7 +83,7 @@ describe('the Kommander layer', () => {
     // a release default the release lacks (a release file of the user's): reported at the list the default stands for
     const r = catalog.get('2.2.0')!;
     const badDefault = new ReleaseCatalog(catalog.versions.map((v) => catalog.get(v)!).map((x) => (x === r
-      ? { ...r, defaultPlatformApps: { ...r.defaultPlatformApps, workspace: [...r.defaultPlatformApps.workspace, 'nope'] } } : x)));
+      ? { ...r, defaultPlatformApps: { ...r.defaultPlatformApps, workspace: [...(r.defaultPlatformApps.workspace ?? []), 'nope'] } } : x)));
     const { fleet } = parseFleet(toYaml(baseFleet()), 'fleet.yaml');
     expect(problemsOf(() => planFleet(fleet, badDefault, loadAddonSources(fleet))))
       .toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.platformApps: "nope" is not a platform app of release 2\.2\.0/)]);
