@@ -4,6 +4,8 @@
 // (killed + timed out + survived + no coverage), as Stryker computes it; a mutant the type checker rejected, one that
 // broke the test run itself (RuntimeError) and a static one left out (Ignored) do not count. For a sampled run the score
 // is an estimate: the 95% interval (Wilson) is printed beside it.
+// Survivors listed in scripts/equivalent-mutants.json (file, line, mutator, replacement, and why no test can notice them)
+// are counted apart, with the score without them; every other survivor is printed, to be killed by a test or listed.
 import * as fs from 'fs';
 import * as path from 'path';
 import { SCOPES } from './mutant-sample.mjs';
@@ -26,6 +28,10 @@ function wilson(k, n) {
   return [centre - half, centre + half];
 }
 
+/** Mutants no test can kill, with the reason (docs/mutation.md): matched by file, line, mutator and replacement. */
+const EQUIVALENT = JSON.parse(fs.readFileSync(new URL('./equivalent-mutants.json', import.meta.url), 'utf8'));
+const isEquivalent = (m) => EQUIVALENT.some((e) => e.file === m.file && e.line === m.line && e.mutator === m.mutatorName
+  && (e.replacement === undefined || e.replacement === m.replacement));
 const files = process.argv.length > 2 ? process.argv.slice(2) : findLogs('reports/mutation').sort();
 // Results by place (file, line, column): a later log that tested a place replaces every earlier result there (the
 // code may have changed, and with it the mutants at that place).
@@ -40,17 +46,28 @@ for (const f of files) {
   for (const [place, results] of here) byPlace.set(place, results);
 }
 const rows = new Map();
+const others = [];
 for (const m of [...byPlace.values()].flat()) {
-  const r = rows.get(folderOf(m.file)) ?? { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, other: 0 };
+  const r = rows.get(folderOf(m.file)) ?? { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, equivalent: 0, other: 0 };
   if (m.status in r) r[m.status]++; else r.other++;
+  if ((m.status === 'Survived' || m.status === 'NoCoverage')) {
+    if (isEquivalent(m)) r.equivalent++;
+    else others.push(m);
+  }
   rows.set(folderOf(m.file), r);
 }
-console.log('folder    killed  survived  no coverage  not counted  score   95% interval');
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+console.log('folder    killed  survived  no coverage  equivalent  not counted  score   95% interval   without equivalent');
 for (const [folder, r] of [...rows].sort()) {
   const detected = r.Killed + r.Timeout;
   const valid = detected + r.Survived + r.NoCoverage;
   const [lo, hi] = wilson(detected, valid);
-  const pct = (x) => `${(100 * x).toFixed(1)}%`;
+  const net = valid - r.equivalent;
   console.log(`${folder.padEnd(9)} ${String(detected).padStart(6)} ${String(r.Survived).padStart(9)} ${String(r.NoCoverage).padStart(12)} `
-    + `${String(r.other).padStart(12)}  ${valid ? pct(detected / valid).padStart(6) : '     -'}  ${valid ? `${pct(lo)}-${pct(hi)}` : ''}`);
+    + `${String(r.equivalent).padStart(11)} ${String(r.other).padStart(12)}  ${valid ? pct(detected / valid).padStart(6) : '     -'}  `
+    + `${valid ? `${pct(lo)}-${pct(hi)}`.padEnd(13) : ''.padEnd(13)}  ${net ? pct(detected / net).padStart(6) : '     -'}`);
+}
+if (others.length > 0) {
+  console.log('\nsurvivors not listed as equivalent:');
+  for (const m of others) console.log(`  ${m.file}:${m.line}:${m.column} ${m.mutatorName} ${JSON.stringify(m.replacement)} (${m.status})`);
 }

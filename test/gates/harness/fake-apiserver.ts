@@ -45,8 +45,19 @@ function matches(o: K8sObject, selector: string | null): boolean {
   });
 }
 
+/** One read of an object or a list, as the API server saw it (discovery left out). */
+export interface ApiRead {
+  readonly group: string;
+  readonly resource: string;
+  readonly namespace?: string;
+  /** @default - a list */
+  readonly name?: string;
+}
+
 export class FakeApiServer {
   private server?: http.Server;
+  /** Every read of an object or a list this server answered, in order: what a gate's RBAC must allow. */
+  public readonly reads: ApiRead[] = [];
   private objects: readonly K8sObject[] = [];
   /** The kubeconfig that points kubectl here. */
   public kubeconfig = '';
@@ -137,6 +148,7 @@ export class FakeApiServer {
     } else {
       [resource, name] = rest;
     }
+    this.reads.push({ group: groupOf(apiVersion), resource, ...(namespace !== undefined ? { namespace } : {}), ...(name !== undefined ? { name } : {}) });
     const kind = kinds.find((k) => plural(k.kind) === resource);
     if (kind === undefined) {
       this.notFound(res, `${resource}`);

@@ -1,7 +1,7 @@
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { FakeApiServer, Kind } from './fake-apiserver';
+import { ApiRead, FakeApiServer, Kind } from './fake-apiserver';
 import { tempDir } from '../../helpers';
 
 export type GateResult = 'done' | 'failed' | 'not-done';
@@ -22,7 +22,7 @@ function bin(): string {
  */
 export async function runGate(
   script: string, kinds: readonly Kind[], objects: readonly Record<string, any>[],
-): Promise<{ result: GateResult; output: string }> {
+): Promise<{ result: GateResult; output: string; reads: readonly ApiRead[] }> {
   const server = new FakeApiServer(kinds);
   server.serve(objects);
   await server.start();
@@ -35,9 +35,10 @@ export async function runGate(
     child.stdout.on('data', (d) => { output += d; });
     child.stderr.on('data', (d) => { output += d; });
     const code: number = await new Promise((resolve) => child.on('close', (c) => resolve(c ?? -1)));
-    if (code === 0) return { result: 'done', output };
-    if (code === 1) return { result: 'failed', output };
-    if (code === 2) return { result: 'not-done', output };
+    const reads = server.reads;
+    if (code === 0) return { result: 'done', output, reads };
+    if (code === 1) return { result: 'failed', output, reads };
+    if (code === 2) return { result: 'not-done', output, reads };
     throw new Error(`gate script exited ${code}:\n${output}`);
   } finally {
     await server.stop();
