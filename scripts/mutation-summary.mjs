@@ -4,7 +4,7 @@
 // (killed + timed out + survived + no coverage), as Stryker computes it; a mutant the type checker rejected, one that
 // broke the test run itself (RuntimeError) and a static one left out (Ignored) do not count. For a sampled run the score
 // is an estimate: the 95% interval (Wilson) is printed beside it.
-// Survivors listed in scripts/equivalent-mutants.json (file, line, mutator, replacement, and why no test can notice them)
+// Survivors listed in scripts/equivalent-mutants.json (file and line, with the mutator and replacement where given, and why no test can notice them)
 // are counted apart, with the score without them; every other survivor is printed, to be killed by a test or listed.
 import * as fs from 'fs';
 import * as path from 'path';
@@ -30,7 +30,7 @@ function wilson(k, n) {
 
 /** Mutants no test can kill, with the reason (docs/mutation.md): matched by file, line, mutator and replacement. */
 const EQUIVALENT = JSON.parse(fs.readFileSync(new URL('./equivalent-mutants.json', import.meta.url), 'utf8'));
-const isEquivalent = (m) => EQUIVALENT.some((e) => e.file === m.file && e.line === m.line && e.mutator === m.mutatorName
+const isEquivalent = (m) => EQUIVALENT.some((e) => e.file === m.file && e.line === m.line && (e.mutator === undefined || e.mutator === m.mutatorName)
   && (e.replacement === undefined || e.replacement === m.replacement));
 const files = process.argv.length > 2 ? process.argv.slice(2) : findLogs('reports/mutation').sort();
 // Results by place (file, line, column): a later log that tested a place replaces every earlier result there (the
