@@ -4,6 +4,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as YAML from 'yaml';
+import { ReleaseCatalog } from '../src/catalog/catalog';
+import { Release } from '../src/catalog/release';
 import { FleetError, formatProblem } from '../src/input/problems';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -231,4 +233,9 @@ export function kustomizeBuild(dir: string): any[] {
   const r = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 1 << 28 }); // dist/fleet of 200 clusters is megabytes
   if (r.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr || r.error}`);
   return YAML.parseAllDocuments(r.stdout).map((d) => d.toJS()).filter((d) => d !== null);
+}
+
+/** A copy of `catalog` with release `version` changed by `change` (a release file of the user's could say so). */
+export function catalogWith(catalog: ReleaseCatalog, version: string, change: (r: Release) => Release): ReleaseCatalog {
+  return new ReleaseCatalog(catalog.versions.map((v) => (v === version ? change(catalog.get(v)!) : catalog.get(v)!)));
 }

@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { BUILT_IN_RELEASES, loadCatalog } from '../../src/catalog/load-catalog';
 import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
 import { Layer } from '../../src/planner/layer';
 import { planFleet } from '../../src/planner/plan-fleet';
-import { baseFleet, describeWithShared, problemsOf, SHARED, tempDir, toYaml } from '../helpers';
+import { baseFleet, catalogWith, describeWithShared, problemsOf, SHARED, tempDir, toYaml } from '../helpers';
 
 const catalog = loadCatalog();
 const plan = (f: unknown) => {
@@ -57,19 +56,19 @@ describe('the Kommander layer', () => {
   });
 
   test('watches only Kommander\'s own HelmReleases in a release without kubefed (a release file of the user\'s may leave it out)', () => {
-    const releases = catalog.versions.map((v) => catalog.get(v)!);
-    const { kubefed: _kubefed, ...apps } = catalog.get('2.2.0')!.platformApps;
-    const withoutKubefed = new ReleaseCatalog(releases.map((r) => (r.version === '2.2.0' ? { ...r, platformApps: apps } : r)));
+    const withoutKubefed = catalogWith(catalog, '2.2.0', (r) => {
+      const { kubefed: _kubefed, ...apps } = r.platformApps;
+      return { ...r, platformApps: apps };
+    });
     const { fleet } = parseFleet(toYaml(baseFleet()), 'fleet.yaml');
     const k = planFleet(fleet, withoutKubefed, loadAddonSources(fleet)).layers.find((l) => l.name === 'mgmt-kommander')!;
     expect(k.checks.map((c) => c.name)).toEqual(['kommander', 'kommander-appmanagement']);
   });
 
   test('says so where a platform app has no HelmRelease to check (a release file of the user\'s may list none)', () => {
-    const releases = catalog.versions.map((v) => catalog.get(v)!);
-    const r = catalog.get('2.2.0')!;
-    const noHelmRelease = new ReleaseCatalog(releases.map((x) => (x === r
-      ? { ...r, platformApps: { ...r.platformApps, traefik: { ...r.platformApps.traefik, helmReleases: [] } } } : x)));
+    const noHelmRelease = catalogWith(catalog, '2.2.0', (r) => ({
+      ...r, platformApps: { ...r.platformApps, traefik: { ...r.platformApps.traefik, helmReleases: [] } },
+    }));
     const { fleet } = parseFleet(toYaml(baseFleet()), 'fleet.yaml');
     const l = planFleet(fleet, noHelmRelease, loadAddonSources(fleet)).layers.find((x) => x.name === 'mgmt-platform-apps')!;
     expect(l.changes.find((c) => c.subject === 'AppDeployment kommander/traefik')!.note).toBe('no HelmRelease to check');
@@ -81,9 +80,9 @@ describe('the Kommander layer', () => {
     f.spec.workspaces[0].platformApps = ['traefik', 'nope'];
     expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.platformApps\[1\]\.name: "nope" is not a platform app of release 2\.2\.0/)]);
     // a release default the release lacks (a release file of the user's): reported at the list the default stands for
-    const r = catalog.get('2.2.0')!;
-    const badDefault = new ReleaseCatalog(catalog.versions.map((v) => catalog.get(v)!).map((x) => (x === r
-      ? { ...r, defaultPlatformApps: { ...r.defaultPlatformApps, workspace: [...(r.defaultPlatformApps.workspace ?? []), 'nope'] } } : x)));
+    const badDefault = catalogWith(catalog, '2.2.0', (r) => ({
+      ...r, defaultPlatformApps: { ...r.defaultPlatformApps, workspace: [...(r.defaultPlatformApps.workspace ?? []), 'nope'] },
+    }));
     const { fleet } = parseFleet(toYaml(baseFleet()), 'fleet.yaml');
     expect(problemsOf(() => planFleet(fleet, badDefault, loadAddonSources(fleet))))
       .toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.platformApps: "nope" is not a platform app of release 2\.2\.0/)]);

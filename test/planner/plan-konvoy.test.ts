@@ -1,12 +1,11 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ReleaseCatalog } from '../../src/catalog/catalog';
 import { loadCatalog } from '../../src/catalog/load-catalog';
 import { loadAddonSources } from '../../src/fleet/addon-sources';
 import { parseFleet } from '../../src/fleet/load-fleet';
 import { planFleet } from '../../src/planner/plan-fleet';
-import { baseFleet, copyAddonFolders, problemsOf, ROOT, tempDir, toYaml } from '../helpers';
+import { baseFleet, catalogWith, copyAddonFolders, problemsOf, ROOT, tempDir, toYaml } from '../helpers';
 
 const catalog = loadCatalog();
 /** Plans a fleet as if its file were in `dir`, with the repository's addon folders it names copied there (the test's own kept). */
@@ -485,8 +484,7 @@ describe('the plan notes about Konvoy', () => {
     f.spec.konvoy.providerComponents = 'configMaps';
     expect(noteOf(plan(f).notes, CONTRACT_NOTE)).toHaveLength(1);
     // the same upgrade where the current release were on the v1beta1 contract already
-    const sameContract = new ReleaseCatalog(catalog.versions.map((v) => catalog.get(v)!)
-      .map((r) => (r.version === '2.1.1' ? { ...r, capiContract: 'v1beta1' } : r)));
+    const sameContract = catalogWith(catalog, '2.1.1', (r) => ({ ...r, capiContract: 'v1beta1' }));
     const dir = tempDir();
     copyAddonFolders(f, dir);
     const { fleet } = parseFleet(toYaml(f), path.join(dir, 'fleet.yaml'));
