@@ -83,11 +83,15 @@ describe('a release file of a built-in version is an overlay', () => {
 
   test('PLAN.md lists each fact from the user\'s file, and the built-in value a fact replaced', () => {
     const dir = catalogDir({ '2.2.0.yaml': `${AWS_OVERLAY}clusterResourceSetStrategy: Reconcile\n` });
-    const md = synthesize({ fleetFile: awsFleet(dir) }).files.find((f) => f.path === 'PLAN.md')!.content;
+    const { files } = synthesize({ fleetFile: awsFleet(dir) });
+    const md = files.find((f) => f.path === 'PLAN.md')!.content;
     expect(md).toContain('DKP 2.2.0: facts from ');
     // a fact the built-in release lacks replaces nothing
     expect(md).toContain('capiProviders.infrastructure.aws.version = v1.4.0-d2iq.0-rc1; clusterResourceSetStrategy = ');
     expect(md).toContain('clusterResourceSetStrategy = Reconcile (replaces the built-in ApplyAlways)');
+    // and the note about the fork's ApplyAlways strategy is gone with it, though the output has ClusterResourceSets
+    expect(files.some((f) => /\/clusterresourceset\./.test(f.path))).toBe(true);
+    expect(md).not.toContain('ApplyAlways strategy');
   });
 
   test('a file of a version the catalog lacks is still a whole release', () => {
