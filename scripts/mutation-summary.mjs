@@ -1,6 +1,6 @@
 // Per-folder mutation scores from the mutant logs of one or more runs (scripts/stryker-mutant-log.mjs writes them):
 //   node scripts/mutation-summary.mjs [reports/mutation/**/mutants.jsonl ...]
-// A place tested in several logs counts by its latest results (later files win). Score = (killed + timed out) /
+// A place tested in several logs counts by its latest results (later logs win). Score = (killed + timed out) /
 // (killed + timed out + survived + no coverage), as Stryker computes it; a mutant the type checker rejected, one that
 // broke the test run itself (RuntimeError) and a static one left out (Ignored) do not count. For a sampled run the score
 // is an estimate: the 95% interval (Wilson) is printed beside it.
@@ -32,7 +32,9 @@ function wilson(k, n) {
 const EQUIVALENT = JSON.parse(fs.readFileSync(new URL('./equivalent-mutants.json', import.meta.url), 'utf8'));
 const isEquivalent = (m) => EQUIVALENT.some((e) => e.file === m.file && e.line === m.line && (e.mutator === undefined || e.mutator === m.mutatorName)
   && (e.replacement === undefined || e.replacement === m.replacement));
-const files = process.argv.length > 2 ? process.argv.slice(2) : findLogs('reports/mutation').sort();
+// Given logs count in the order given; found ones in the order they were last written (a retest after the run it retests).
+const files = process.argv.length > 2 ? process.argv.slice(2)
+  : findLogs('reports/mutation').sort((a, b) => fs.statSync(a).mtimeMs - fs.statSync(b).mtimeMs);
 // Results by place (file, line, column): a later log that tested a place replaces every earlier result there (the
 // code may have changed, and with it the mutants at that place).
 const byPlace = new Map();
