@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { kindsOf, plural } from './harness/fake-apiserver';
+import { groupOf, kindsOf, plural } from './harness/fake-apiserver';
 import { runGate } from './harness/gate-run';
 import { rolloutFleet } from './harness/rollout-fleet';
 import { checksOf, FIXTURES, Mode, synth, Variant } from './harness/variants';
@@ -17,7 +17,6 @@ import { tempDir, writeFleet } from '../helpers';
  * real cluster, and the gate waits forever. The fake API server of the timelines grants everything, so this is checked here,
  * against the tests' own idea of the resource of a kind (the fake API server's plural) and of what each script reads.
  */
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 /** Whether the reads allow a get of `name` or, without a name, a list. */
 const grants = (reads: readonly Read[], group: string, resource: string, namespace: string | undefined, name: string | undefined) =>
   reads.some((r) => r.group === group && r.resource === resource && r.namespace === namespace
@@ -41,9 +40,6 @@ describe('what a Job gate reads', () => {
   });
 
   test('holds everything its script asks the API server for (each kind of check, run once)', async () => {
-    // every kind the timelines serve, so that kubectl's discovery knows each resource a script names
-    const kinds = kindsOf(fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))
-      .flatMap((f) => (YAML.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')).steps ?? []).flatMap((s: any) => s.objects ?? [])));
     const seen = new Map<string, HealthCheck>();
     for (const out of outputs) {
       for (const { check } of checksOf(out)) {
@@ -51,8 +47,12 @@ describe('what a Job gate reads', () => {
       }
     }
     expect(seen.size).toBeGreaterThan(8);
-    // and the kinds of the checks themselves
-    kinds.push(...kindsOf([...seen.values()].map((c) => ({ apiVersion: c.apiVersion, kind: c.kind }))).filter((k) => !kinds.some((x) => x.kind === k.kind)));
+    // the kinds of the checks and of every timeline, so that kubectl's discovery knows each resource a script names
+    const kinds = kindsOf([
+      ...[...seen.values()].map((c) => ({ apiVersion: c.apiVersion, kind: c.kind })),
+      ...fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml'))
+        .flatMap((f) => (YAML.parse(fs.readFileSync(path.join(FIXTURES, f), 'utf8')).steps ?? []).flatMap((s: any) => s.objects ?? [])),
+    ]);
     for (const [what, check] of seen) {
       const { reads: asked } = await runGate(gateScript([check]), kinds, []);
       expect([what, asked.length > 0]).toEqual([what, true]);

@@ -34,7 +34,8 @@ export function kindsOf(objects: readonly K8sObject[]): Kind[] {
   return [...seen.values()];
 }
 
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
+/** The API group of an apiVersion; `''` for the core group. */
+export const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 const versionOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[1] : apiVersion);
 
 function matches(o: K8sObject, selector: string | null): boolean {
