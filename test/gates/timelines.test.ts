@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { Kind, kindsOf } from './harness/fake-apiserver';
+import { groupOf, Kind, kindsOf } from './harness/fake-apiserver';
 import { celStatus, FluxStatus, kstatus } from './harness/flux-eval';
 import { GateResult, runGate } from './harness/gate-run';
 import { checksOf, FIXTURES, kustomizationOf, Mode, Output, synth, Variant } from './harness/variants';
@@ -39,9 +39,8 @@ function load(file: string, vars: Readonly<Record<string, string>>): Timeline {
   return { ...t, steps: t.steps.map((s) => ({ ...s, objects: s.objects ?? [] })) };
 }
 
-const group = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 type Identity = { apiVersion: string; kind: string; namespace?: string; name: string };
-const identity = (o: Identity) => `${group(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
+const identity = (o: Identity) => `${groupOf(o.apiVersion)}/${o.kind}/${o.namespace ?? ''}/${o.name}`;
 const objectIdentity = (o: Record<string, any>) =>
   identity({ apiVersion: o.apiVersion, kind: o.kind, namespace: o.metadata?.namespace, name: o.metadata?.name });
 
@@ -109,7 +108,7 @@ function scriptFor(out: Output, layer: string, subjects: readonly Subject[]): st
 /** The CEL expression written for a check's group and kind in its layer's Kustomization. */
 function exprFor(out: Output, s: Subject): { current: string; failed?: string } {
   const k = kustomizationOf(out, s.layer);
-  const e = (k.spec.healthCheckExprs ?? []).find((x: any) => group(x.apiVersion) === group(s.check.apiVersion) && x.kind === s.check.kind);
+  const e = (k.spec.healthCheckExprs ?? []).find((x: any) => groupOf(x.apiVersion) === groupOf(s.check.apiVersion) && x.kind === s.check.kind);
   expect(e).toBeDefined();
   return e;
 }
