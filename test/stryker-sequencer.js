@@ -5,12 +5,8 @@
 // The fastest files run first, so that a mutant is usually killed by a quick test (test/stryker-setup.ts ends a mutant's
 // run at its first failure). Durations come from jest's cache of earlier runs; a file without one runs last.
 const fs = require('fs');
-const path = require('path');
 const Sequencer = require('@jest/test-sequencer').default;
-
-const ROOT = path.join(__dirname, '..');
-const COVERAGE_DIR = path.join(ROOT, '.stryker-coverage');
-const coverageFileOf = (testPath) => path.join(COVERAGE_DIR, `${path.relative(ROOT, testPath).replace(/[\\/]/g, '__')}.json`);
+const { COVERAGE_DIR, coverageFileOf } = require('./stryker-coverage');
 
 /** Does the test file hold a test covering the mutant? Unknown (no record) counts as yes. */
 function covers(testPath, mutant) {

@@ -9,6 +9,7 @@
 // only the files that hold a test covering it (test/stryker-sequencer.js), not every file that imports the mutated one.
 import * as fs from 'fs';
 import * as path from 'path';
+import { COVERAGE_DIR, coverageFileOf } from './stryker-coverage';
 
 /** Names of the tests that compare with stored output. */
 export const STORED_OUTPUT = /golden|the committed dist\/|committed output/i;
@@ -26,11 +27,6 @@ const skip = (name: string) => STORED_OUTPUT.test(name) || CLI_ONLY.test(name) |
 const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
 /** Where a failure of this mutant's run is recorded: in Stryker's sandbox, which goes with the run. */
 const failedMarker = mutant === undefined ? undefined : path.join(__dirname, '..', '.stryker-failed', mutant);
-
-/** Where each test file records the mutants its tests cover (read by test/stryker-sequencer.js). */
-export const COVERAGE_DIR = path.join(__dirname, '..', '.stryker-coverage');
-/** The file a test file's coverage is recorded in. */
-export const coverageFileOf = (testPath: string) => path.join(COVERAGE_DIR, `${path.relative(path.join(__dirname, '..'), testPath).replace(/[\\/]/g, '__')}.json`);
 
 /** Stryker's instrumenter context: per-test coverage in the dry run. */
 const stryker = () => (globalThis as any).__stryker__ as { mutantCoverage?: { perTest?: Record<string, Record<string, number>> } } | undefined;
