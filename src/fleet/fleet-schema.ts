@@ -94,7 +94,7 @@ const removedClusterSchema: Validator<Infer<typeof removedClusterFields>> = (val
   const v = value as Record<string, unknown>;
   const r = removedClusterFields(
     { name: v.name, removed: v.removed }, p, problems);
-  if (r === INVALID) return INVALID;
+  // every problem of the entry at once: a bad name does not hide the others
   if (v.type === 'attached') {
     problems.add(child(p, 'removed'), 'only managed clusters are marked removed; delete an attached cluster\'s entry instead (it has no Cluster API objects)');
     return INVALID;
@@ -116,6 +116,14 @@ const workspaceCluster: Validator<RawManagedCluster | RawAttachedCluster | RawRe
     const v = value as Record<string, unknown>;
     if (v.removed === true) {
       return removedClusterSchema(value, p, problems);
+    }
+    if (v.removed !== undefined) {
+      // removed: false reads as "keep it": say what the field takes, not that it is unknown
+      problems.add(child(p, 'removed'), `${show(v.removed)} is not allowed; write removed: true for a managed cluster leaving the fleet, `
+        + 'or leave the field out to keep the cluster');
+      const { removed: _removed, ...rest } = v;
+      workspaceCluster(rest, p, problems);
+      return INVALID;
     }
     if (v.type !== undefined && v.type !== null && !(CLUSTER_TYPES as readonly unknown[]).includes(v.type)) {
       return oneOf(CLUSTER_TYPES)(v.type, child(p, 'type'), problems) as never;

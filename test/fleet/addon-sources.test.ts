@@ -19,6 +19,9 @@ function tree(files: Record<string, string>): string {
   return root;
 }
 
+/** A path as a regular expression that matches it literally. */
+const escaped = (p: string) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 const DOC = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n';
 
 describe('addon manifests (spec.konvoy.addons.manifests)', () => {
@@ -69,10 +72,12 @@ describe('addon manifests (spec.konvoy.addons.manifests)', () => {
     ]);
   });
 
-  test('fails if a folder name is not a DNS label', () => {
-    const root = tree({ 'clusters/Prod_1/calico/x.yaml': DOC });
-    const [problem] = problemsOf(() => loadAddonSources(fleetWith({ manifests: root })));
-    expect(problem).toMatch(new RegExp(`^${path.join(root, 'clusters', 'Prod_1').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: folder or file name `));
+  test('fails if a folder name is not a DNS label, and reads nothing in it (one problem, not one per file inside)', () => {
+    const root = tree({ 'clusters/Prod_1/calico/notes.txt': '# no\n', 'clusters/prod-1/Calico_2/notes.txt': '# no\n' });
+    expect(problemsOf(() => loadAddonSources(fleetWith({ manifests: root })))).toEqual([
+      expect.stringMatching(new RegExp(`^${escaped(path.join(root, 'clusters', 'Prod_1'))}: folder or file name `)),
+      expect.stringMatching(new RegExp(`^${escaped(path.join(root, 'clusters', 'prod-1', 'Calico_2'))}: folder or file name `)),
+    ]);
   });
 
   test('fails if an addon is larger than a ConfigMap can hold, with its size', () => {

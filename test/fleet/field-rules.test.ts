@@ -74,6 +74,54 @@ describe('removed clusters (removed: true)', () => {
       + 'wave, topology, controlPlane, nodePools, kubernetesVersion, kubeConfig',
     ]);
   });
+
+  test('fails with every problem of a removed entry at once: a bad name does not hide an unknown field or an attached type', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'Old_1', removed: true, colour: 'red' });
+    f.spec.workspaces[0].clusters.push({ name: 'Edge_1', type: 'attached', kubernetesVersion: '1.21.6', removed: true });
+    const found = problems(f);
+    expect(found).toEqual([
+      expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[1\]\.name: "Old_1" /),
+      expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[1\]\.colour: unknown field; /),
+      expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[2\]\.name: "Edge_1" /),
+      'spec.workspaces[0].clusters[2].removed: only managed clusters are marked removed; delete an attached cluster\'s entry instead '
+      + '(it has no Cluster API objects)',
+    ]);
+  });
+
+  test.each([[false], ['yes']])('fails if removed is %j, saying only true marks a removal (and checking the rest of the entry)', (removed) => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'old-1', removed, provider: 'azure', colour: 'red' });
+    expect(problems(f)).toEqual([
+      'spec.workspaces[0].clusters[1].kubernetesVersion: required field is missing',
+      `spec.workspaces[0].clusters[1].removed: ${JSON.stringify(removed)} is not allowed; write removed: true for a managed cluster leaving the fleet, `
+      + 'or leave the field out to keep the cluster',
+      expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[1\]\.colour: unknown field; /),
+    ]);
+  });
+});
+
+describe('the gate image (spec.flux.gateImage)', () => {
+  test.each([
+    ['registry.example/kubectl:v1.22.8'], ['kubectl'], ['registry.example:5000/tools/kubectl@sha256:0a1b2c'],
+  ])('%j is accepted', (gateImage) => {
+    const f = baseFleet();
+    f.spec.flux = { gateImage };
+    expect(() => parseFleet(toYaml(f), 'fleet.yaml')).not.toThrow();
+  });
+
+  test.each([
+    ['/registry.example/kubectl', 'a leading slash'],
+    ['-kubectl', 'a leading dash'],
+    ['registry.example/kubectl:', 'a trailing colon'],
+    ['kubectl; rm -rf /', 'a shell command'],
+  ])('fails if it is %j (%s), naming what an image reference looks like', (gateImage) => {
+    const f = baseFleet();
+    f.spec.flux = { gateImage };
+    expect(problems(f)).toEqual([
+      `spec.flux.gateImage: ${JSON.stringify(gateImage)} is not an image reference such as registry.example/kubectl:v1.22.8`,
+    ]);
+  });
 });
 
 describe('projects', () => {

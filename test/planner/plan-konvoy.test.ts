@@ -453,7 +453,8 @@ describe('Kubernetes version layers', () => {
     const f = baseFleet();
     f.spec.workspaces[0].clusters[0].topology = true;
     expect(problems(f)).toEqual([
-      expect.stringMatching(/fleet\.yaml:26: spec\.workspaces\[0\]\.clusters\[0\]\.nodePools: not used by ClusterClass clusters \(topology: true\): /),
+      expect.stringMatching(new RegExp('fleet\\.yaml:26: spec\\.workspaces\\[0\\]\\.clusters\\[0\\]\\.nodePools: '
+        + 'not used by ClusterClass clusters \\(topology: true\\): Cluster API upgrades their control plane and workers from spec\\.topology\\.version$')),
     ]);
   });
 });

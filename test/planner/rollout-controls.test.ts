@@ -87,6 +87,9 @@ describe('soaks and failure budgets', () => {
     const found = problemsOf(() => synth(f)).join('\n');
     expect(found).toContain('spec.rollout.waves[0].soak: needs spec.flux.gateImage (an image with sh and kubectl): the soak is a Job');
     expect(found).toContain('spec.rollout.waves[1].maxFailures: needs spec.flux.gateImage');
+    // only the controls a wave sets: its soak alone, not a budget it does not have
+    expect(found).not.toContain('spec.rollout.waves[0].maxFailures');
+    expect(found).not.toContain('spec.rollout.waves[1].soak');
   });
 
   test('fails if a wave is controlled twice', () => {
