@@ -112,7 +112,7 @@ function realLocation(p: string): string {
 /** Is `target` the folder `root` or inside it? Both are real, absolute locations. */
 export function isInside(target: string, root: string): boolean {
   const rel = path.relative(root, target);
-  return rel === '' || (rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel));
+  return rel.split(path.sep)[0] !== '..' && !path.isAbsolute(rel); // the folder itself: rel is ''
 }
 
 /**

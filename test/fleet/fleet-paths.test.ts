@@ -186,6 +186,53 @@ describe('readRegularFile', () => {
     expect(readRegularFile(path.join(dir, 'big.yaml'), 100, { tooBig: (n) => `too big: ${n}` })).toEqual({ refused: 'too big: 101' });
   });
 
+  test('a file of exactly the limit is read', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'full.yaml'), 'x'.repeat(100));
+    expect(readRegularFile(path.join(dir, 'full.yaml'), 100)).toEqual({ text: 'x'.repeat(100) });
+  });
+
+  describe('a file that changes between its check and its opening', () => {
+    /** The real fs module, whose fstatSync the reader calls (a test file's own import is a copy of its bindings). */
+    const realFs: typeof fs = jest.requireActual('fs');
+    /** Makes the reader's fstat of the opened file report `change` over the truth, as if the file changed in between. */
+    const openedAs = (change: Partial<fs.Stats>) => {
+      const fstat = realFs.fstatSync.bind(realFs);
+      jest.spyOn(realFs, 'fstatSync').mockImplementation(((fd: number) => {
+        const s = fstat(fd);
+        return Object.assign(Object.create(Object.getPrototypeOf(s)), s, change);
+      }) as typeof fs.fstatSync);
+    };
+    afterEach(() => jest.restoreAllMocks());
+
+    test.each([
+      ['another file swapped in (another inode)', (s: fs.Stats) => ({ ino: s.ino + 1 })],
+      ['a file of another file system mounted over it (another device)', (s: fs.Stats) => ({ dev: s.dev + 1 })],
+    ])('fails if it is %s', (_what, change) => {
+      const dir = tempDir();
+      const file = path.join(dir, 'a.yaml');
+      fs.writeFileSync(file, 'a: 1\n');
+      openedAs(change(fs.statSync(file)));
+      expect(readRegularFile(file, 100)).toEqual({ refused: 'changed while it was opened (now a regular file); only regular files are read' });
+    });
+
+    test('fails if it grew past the limit, with its new size', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'a.yaml');
+      fs.writeFileSync(file, 'a: 1\n');
+      openedAs({ size: 5000 });
+      expect(readRegularFile(file, 100)).toEqual({ refused: 'is 5000 bytes; files of at most 100 bytes are read' });
+    });
+
+    test('reads it when only its times changed (the same file)', () => {
+      const dir = tempDir();
+      const file = path.join(dir, 'a.yaml');
+      fs.writeFileSync(file, 'a: 1\n');
+      openedAs({ mtimeMs: 1 });
+      expect(readRegularFile(file, 100)).toEqual({ text: 'a: 1\n' });
+    });
+  });
+
   test('kindOf names what an entry is', () => {
     const dir = tempDir();
     mkfifo(path.join(dir, 'fifo'));

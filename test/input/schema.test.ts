@@ -148,6 +148,8 @@ describe('stringOr and record', () => {
     expect(run(rec, { A: 1, b: 5, c: 2 })).toEqual({
       result: INVALID, problems: ['spec.x.A: lowercase keys only', 'spec.x.b: 5 is out of range; allowed: 0 to 3'],
     });
+    // a bad key alone makes the whole record invalid (a validator that records a problem never returns a value)
+    expect(run(rec, { A: 1, b: 2 })).toEqual({ result: INVALID, problems: ['spec.x.A: lowercase keys only'] });
     expect(run(rec, [1]).problems).toEqual(['spec.x: expected a mapping, got a list']);
     expect(run(rec, null).problems).toEqual(['spec.x: expected a mapping, got null']);
   });
