@@ -156,6 +156,7 @@ const CASES: readonly Case[] = [
   { file: 'provider-v1alpha2-azure.yaml', variants: ['operator'], modes: ['kommander'], types: ['provider', 'rollout'] },
   { file: 'provider-installed.yaml', variants: ['operator'], types: ['provider-installed'] },
   { file: 'helmrelease-v2beta1.yaml', variants: ['classic'] },
+  { file: 'helmrelease-v2beta1-install.yaml', variants: ['classic'] },
   { file: 'helmrelease-v2beta2.yaml', variants: ['classic'] },
   { file: 'helmrelease-v2.yaml', variants: ['classic'] },
   { file: 'helmchartproxy.yaml', variants: ['hcp'] },
