@@ -185,3 +185,44 @@ describe('spec.acknowledgeRemovals', () => {
     expect(problems(f)).toEqual([`spec.acknowledgeRemovals[0]: ${JSON.stringify(entry)} is not an object such as "HelmChartProxy team-a/calico-prod-east"`]);
   });
 });
+
+describe('rollout waves (spec.rollout)', () => {
+  /** baseFleet with managed clusters in the given waves (and a gate image, so wave controls are possible). */
+  const withWaves = (...waves: number[]) => {
+    const f = baseFleet();
+    f.spec.flux = { gateImage: 'registry.example/kubectl:v1.22.8' };
+    f.spec.workspaces[0].clusters = waves.map((wave, i) => ({
+      name: `prod-${i}`, provider: 'azure', kubernetesVersion: '1.21.6', wave, nodePools: [{ name: `prod-${i}-md-0` }],
+    }));
+    return f;
+  };
+
+  test('fails if a wave control names a wave no cluster is in, listing the fleet\'s waves in numeric order', () => {
+    const f = withWaves(10, 2, 1, 2);
+    f.spec.rollout = { waves: [{ wave: 3, maxFailures: 1 }], hold: ['wave-4'] };
+    expect(problems(f)).toEqual([
+      'spec.rollout.waves[0].wave: no managed cluster is in wave 3; waves of this fleet: 1, 2, 10',
+      'spec.rollout.hold[0]: "wave-4" is not a wave or managed cluster of this fleet; holdable: wave-1, wave-2, wave-10, '
+      + 'cluster-prod-0, cluster-prod-1, cluster-prod-2, cluster-prod-3 (attached clusters and the management cluster have no layers of their own to hold)',
+    ]);
+  });
+
+  test('fails if a wave control is given while no workspace cluster is managed, saying there are none', () => {
+    const f = withWaves();
+    f.spec.workspaces[0].clusters = [{ name: 'eks', type: 'attached', kubernetesVersion: '1.21.14' }];
+    f.spec.rollout = { waves: [{ wave: 1, soak: '1h' }] };
+    expect(problems(f)).toEqual(['spec.rollout.waves[0].wave: no managed cluster is in wave 1; waves of this fleet: none']);
+  });
+});
+
+describe('checks across fields', () => {
+  test('run only once every field is valid: an attached cluster\'s Konvoy-only field is reported alone, not with a duplicate name', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].clusters.push({ name: 'prod-east', type: 'attached', kubernetesVersion: '1.21.14', wave: 2 });
+    expect(problems(f)).toEqual([
+      'spec.workspaces[0].clusters[1].wave: not used by attached clusters: DKP does not upgrade their Kubernetes (they get workspace apps only)',
+    ]);
+    delete f.spec.workspaces[0].clusters[1].wave;
+    expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[1\]\.name: cluster name "prod-east" is already used at /)]);
+  });
+});
