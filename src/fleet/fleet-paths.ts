@@ -118,10 +118,10 @@ export function isInside(target: string, root: string): boolean {
 /**
  * A named folder for messages, before links are followed: `./addons` when it is inside the fleet
  * file's folder as written, else the absolute path (`../x` and `/x` both show as where they point).
+ * Only folders refused are shown, so never the fleet file's folder itself.
  */
 function display(p: string, fleetDir: string): string {
   const rel = path.relative(fleetDir, p);
-  if (rel === '') return '.';
   return rel.split(path.sep)[0] === '..' || path.isAbsolute(rel) ? p : `./${rel.split(path.sep).join('/')}`;
 }
 

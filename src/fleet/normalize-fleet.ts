@@ -173,7 +173,7 @@ export function normalizeFleet(r: RawFleet, fleetFile: string, problems: Problem
     rollout: {
       hold: s.rollout?.hold ?? [],
       waves: (s.rollout?.waves ?? []).map((w, i) => ({
-        wave: w.wave, ...(w.soak !== undefined ? { soak: w.soak } : {}), ...(w.maxFailures !== undefined ? { maxFailures: w.maxFailures } : {}),
+        wave: w.wave, soak: w.soak, maxFailures: w.maxFailures,
         fieldPath: `spec.rollout.waves[${i}]`,
       })),
     },

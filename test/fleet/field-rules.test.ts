@@ -207,6 +207,14 @@ describe('rollout waves (spec.rollout)', () => {
     ]);
   });
 
+  test('a hold names a wave or a cluster, one of a single letter included', () => {
+    const f = withWaves(1);
+    f.spec.workspaces[0].clusters[0].name = 'x';
+    f.spec.workspaces[0].clusters[0].nodePools = [{ name: 'x-md-0' }];
+    f.spec.rollout = { hold: ['cluster-x', 'wave-1'] };
+    expect(() => parseFleet(toYaml(f), 'fleet.yaml')).not.toThrow();
+  });
+
   test('fails if a wave control is given while no workspace cluster is managed, saying there are none', () => {
     const f = withWaves();
     f.spec.workspaces[0].clusters = [{ name: 'eks', type: 'attached', kubernetesVersion: '1.21.14' }];

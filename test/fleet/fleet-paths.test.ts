@@ -91,6 +91,13 @@ describe('checkFleetPaths', () => {
     }
   });
 
+  test('fails if the fleet file\'s own folder is a loop of links, naming it', () => {
+    const { dir } = folders();
+    fs.symlinkSync('loop', path.join(dir, 'loop'));
+    expect(check(path.join(dir, 'loop', 'fleet.yaml'), { manifests: './addons' }))
+      .toEqual([`(file): the fleet file's folder ${JSON.stringify(path.join(dir, 'loop'))} is a loop of symbolic links (ELOOP)`]);
+  });
+
   test('resolves the fleet file\'s folder through links: a fleet in a linked folder reads its own folders', () => {
     const { dir, repo } = folders();
     fs.symlinkSync(repo, path.join(dir, 'linked'));
@@ -231,6 +238,13 @@ describe('readRegularFile', () => {
       openedAs({ mtimeMs: 1 });
       expect(readRegularFile(file, 100)).toEqual({ text: 'a: 1\n' });
     });
+  });
+
+  test('kindOf names a block device, and says "not a regular file" for an entry of no known kind', () => {
+    const entry = (kind: string) => Object.fromEntries(['isSymbolicLink', 'isFile', 'isDirectory', 'isFIFO', 'isSocket', 'isCharacterDevice', 'isBlockDevice']
+      .map((m) => [m, () => m === kind])) as unknown as fs.Dirent;
+    expect(kindOf(entry('isBlockDevice'))).toBe('a block device');
+    expect(kindOf(entry('none'))).toBe('not a regular file');
   });
 
   test('kindOf names what an entry is', () => {

@@ -210,6 +210,19 @@ describe('the timeline suite', () => {
   });
 });
 
+describe('what a waiting gate says', () => {
+  test('a ClusterResourceSet not applied names its ResourcesApplied reason (a cluster that cannot be reached, not a slow apply)', async () => {
+    const t = load('clusterresourceset-applyalways.yaml', { hash: 'sha256:0' });
+    const step = t.steps.find((s) => s.name.includes('RemoteClusterClientFailed'))!;
+    const set: HealthCheck = {
+      apiVersion: 'addons.cluster.x-k8s.io/v1beta1', kind: 'ClusterResourceSet', name: 'node-tuning-prod-east', namespace: 'default', applied: true,
+      expect: { type: 'resource-set' },
+    };
+    const r = await runGate(gateScript([set]), kindsOf(step.objects), step.objects);
+    expect([r.result, r.output]).toEqual(['not-done', expect.stringContaining('waiting: ResourcesApplied is False RemoteClusterClientFailed')]);
+  });
+});
+
 describe('ClusterResourceSets of ApplyOnce releases (DKP 2.1 targets)', () => {
   // No built-in target release with Konvoy facts uses ApplyOnce, so the check is built as the planner builds it.
   const hash = 'sha256:6d0c5b11c5df1d78558fd50c78d0587205511d2d5be4595d60bbf7ee900276a9';
