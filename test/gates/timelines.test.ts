@@ -223,6 +223,24 @@ describe('what a waiting gate says', () => {
   });
 });
 
+describe('the topology gate', () => {
+  test('judges the MachineDeployments of the topology only: a pool beside it (no topology label) neither counts nor holds it back', async () => {
+    const t = load('topology-cluster-v1beta1.yaml', {});
+    const done = t.steps.find((s) => s.expect === 'done')!;
+    const beside = structuredClone(done.objects.find((o) => o.kind === 'MachineDeployment')!);
+    beside.metadata.name = 'prod-east-gpu';
+    for (const label of ['topology.cluster.x-k8s.io/deployment-name', 'topology.cluster.x-k8s.io/owned']) delete beside.metadata.labels[label];
+    beside.spec.template.spec.version = 'v1.21.6';
+    const cluster: HealthCheck = {
+      apiVersion: 'cluster.x-k8s.io/v1beta1', kind: 'Cluster', name: 'prod-east', namespace: 'default', applied: true,
+      expect: { type: 'topology', version: 'v1.22.8' },
+    };
+    const objects = [...done.objects, beside];
+    const r = await runGate(gateScript([cluster]), kindsOf(objects), objects);
+    expect([r.result, r.output]).toEqual(['done', expect.anything()]);
+  });
+});
+
 describe('ClusterResourceSets of ApplyOnce releases (DKP 2.1 targets)', () => {
   // No built-in target release with Konvoy facts uses ApplyOnce, so the check is built as the planner builds it.
   const hash = 'sha256:6d0c5b11c5df1d78558fd50c78d0587205511d2d5be4595d60bbf7ee900276a9';

@@ -41,4 +41,11 @@ describe('FastYaml remembers what yaml rendered', () => {
       .toBe('kind: Kustomization\nspec:\n  sourceRef: flux-system/fleet\n  prune: true\n  retries: 3\n');
     expect(stringify).not.toHaveBeenCalled();
   });
+
+  test('writes a word that only begins like a YAML 1.1 boolean or null itself (yes-man, nginx, only, null-sink)', () => {
+    const fast = new FastYaml();
+    expect(fast.stringify({ a: 'yes-man', b: 'nginx', c: 'only', d: 'null-sink', e: 'Offset', f: 'trueblue' }))
+      .toBe('a: yes-man\nb: nginx\nc: only\nd: null-sink\ne: Offset\nf: trueblue\n');
+    expect(stringify).not.toHaveBeenCalled();
+  });
 });
