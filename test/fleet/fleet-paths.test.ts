@@ -125,6 +125,18 @@ describe('checkFleetPaths', () => {
     expect(check(fleetFile, { manifests: '../outside/addons' }, [path.join(dir, 'outside-link')])).toEqual([]);
   });
 
+  test('an empty allowRead entry allows nothing: not the working folder it would resolve to', () => {
+    const { outside, fleetFile } = folders();
+    const cwd = process.cwd();
+    process.chdir(outside);
+    try {
+      expect(check(fleetFile, { manifests: '../outside' }, ['']))
+        .toEqual([outsideMessage('spec.konvoy.addons.manifests', outside, outside, path.dirname(fleetFile))]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   test('fails if an allowRead folder does not exist or is not a folder', () => {
     const { dir, fleetFile } = folders();
     fs.writeFileSync(path.join(dir, 'file'), '');
