@@ -55,7 +55,7 @@ const same = (a, b) => a.start.line === b.start.line && a.start.column === b.sta
 const encloses = (a, b) => !same(a, b) && before(a.start, b.start) && before(b.end, a.end);
 
 /** Every mutant Stryker makes of `files` (paths relative to `root`). */
-async function mutantsOf(root, files) {
+export async function mutantsOf(root, files) {
   const { mutants } = await new Instrumenter(quiet).instrument(
     files.map((f) => ({ name: path.join(root, f), content: fs.readFileSync(path.join(root, f), 'utf8'), mutate: true })),
     { plugins: null, excludedMutations: [], ignorers: [], noHeader: false },

@@ -4,11 +4,13 @@
 // (killed + timed out + survived + no coverage), as Stryker computes it; a mutant the type checker rejected, one that
 // broke the test run itself (RuntimeError) and a static one left out (Ignored) do not count. For a sampled run the score
 // is an estimate: the 95% interval (Wilson) is printed beside it.
+// A result is counted only while the code still has that mutant (same place, mutator and replacement): one whose code
+// changed or went since its run is stale, left out of the scores and listed, to be tested again.
 // Survivors listed in scripts/equivalent-mutants.json (file and line, with the mutator and replacement where given, and why no test can notice them)
 // are counted apart, with the score without them; every other survivor is printed, to be killed by a test or listed.
 import * as fs from 'fs';
 import * as path from 'path';
-import { SCOPES } from './mutant-sample.mjs';
+import { mutantsOf, SCOPES } from './mutant-sample.mjs';
 
 /** The folder of the default scope a file belongs to (src/input/schema.ts counts with the fleet validation). */
 const folderOf = (file) => Object.keys(SCOPES).find((folder) => SCOPES[folder].some((e) => file === e || file.startsWith(`${e}/`))) ?? 'other';
@@ -47,9 +49,23 @@ for (const f of files) {
   }
   for (const [place, results] of here) byPlace.set(place, results);
 }
+// The mutants of the code as it is now, by file: a result counts only if its mutant is still there.
+const current = new Set();
+for (const file of [...new Set([...byPlace.values()].flat().map((m) => m.file))].sort()) {
+  if (!fs.existsSync(file)) continue;
+  for (const m of await mutantsOf(process.cwd(), [file])) {
+    current.add(`${file}:${m.location.start.line + 1}:${m.location.start.column + 1}:${m.mutatorName}:${m.replacement}`);
+  }
+}
+const isCurrent = (m) => current.has(`${m.file}:${m.line}:${m.column}:${m.mutatorName}:${m.replacement}`);
+const stale = [];
 const rows = new Map();
 const others = [];
 for (const m of [...byPlace.values()].flat()) {
+  if (!isCurrent(m)) {
+    stale.push(m);
+    continue;
+  }
   const r = rows.get(folderOf(m.file)) ?? { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, equivalent: 0, other: 0 };
   if (m.status in r) r[m.status]++; else r.other++;
   if ((m.status === 'Survived' || m.status === 'NoCoverage')) {
@@ -68,6 +84,11 @@ for (const [folder, r] of [...rows].sort()) {
   console.log(`${folder.padEnd(9)} ${String(detected).padStart(6)} ${String(r.Survived).padStart(9)} ${String(r.NoCoverage).padStart(12)} `
     + `${String(r.equivalent).padStart(11)} ${String(r.other).padStart(12)}  ${valid ? pct(detected / valid).padStart(6) : '     -'}  `
     + `${valid ? `${pct(lo)}-${pct(hi)}`.padEnd(13) : ''.padEnd(13)}  ${net ? pct(detected / net).padStart(6) : '     -'}`);
+}
+const staleSurvivors = stale.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage');
+if (stale.length > 0) {
+  console.log(`\nstale (the code changed or went since the run; not counted): ${stale.length} results, ${staleSurvivors.length} of them survivors`);
+  for (const m of staleSurvivors) console.log(`  ${m.file}:${m.line}:${m.column} ${m.mutatorName} ${JSON.stringify(m.replacement)} (${m.status})`);
 }
 if (others.length > 0) {
   console.log('\nsurvivors not listed as equivalent:');
