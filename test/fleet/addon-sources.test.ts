@@ -72,6 +72,17 @@ describe('addon manifests (spec.konvoy.addons.manifests)', () => {
     ]);
   });
 
+  test('fails if a file only has .yaml inside its name (a merge tool\'s x.yaml.orig), not at its end', () => {
+    const root = tree({ 'clusters/prod-1/calico/x.yaml': DOC, 'clusters/prod-1/calico/x.yaml.orig': DOC });
+    expect(problemsOf(() => loadAddonSources(fleetWith({ manifests: root })))).toEqual([
+      `${path.join(root, 'clusters', 'prod-1', 'calico', 'x.yaml.orig')}: expected only YAML manifest files (*.yaml, *.yml) in an addon folder`,
+    ]);
+    const values = tree({ 'calico.yaml': 'a: 1\n', 'calico.yml.orig': 'a: 2\n' });
+    expect(problemsOf(() => loadAddonSources(fleetWith({ values })))).toEqual([
+      `${path.join(values, 'calico.yml.orig')}: expected <addon>.yaml values files (or the folders clusters/ and providers/)`,
+    ]);
+  });
+
   test('fails if a folder name is not a DNS label, and reads nothing in it (one problem, not one per file inside)', () => {
     const root = tree({ 'clusters/Prod_1/calico/notes.txt': '# no\n', 'clusters/prod-1/Calico_2/notes.txt': '# no\n' });
     expect(problemsOf(() => loadAddonSources(fleetWith({ manifests: root })))).toEqual([
