@@ -234,3 +234,25 @@ describe('checks across fields', () => {
     expect(problems(f)).toEqual([expect.stringMatching(/^spec\.workspaces\[0\]\.clusters\[1\]\.name: cluster name "prod-east" is already used at /)]);
   });
 });
+
+describe('what a refusal of a wrong type or size says', () => {
+  test('fails if a catalog app is neither a name nor a mapping, saying what it may be', () => {
+    const f = baseFleet();
+    f.spec.workspaces[0].catalogApps = [['gitea']];
+    expect(problems(f)).toEqual(['spec.workspaces[0].catalogApps[0]: expected an app name or a mapping, got a list']);
+  });
+
+  test('fails if a machine template apiVersion is not a string, saying what an apiVersion looks like', () => {
+    const f = baseFleet();
+    f.spec.management.controlPlane = { machineTemplate: { name: 'cp-v2', apiVersion: 1 } };
+    expect(problems(f)).toEqual([
+      'spec.management.controlPlane.machineTemplate.apiVersion: expected an apiVersion such as infrastructure.cluster.x-k8s.io/v1beta1, got a number (1)',
+    ]);
+  });
+
+  test('fails if a cluster lists more than 500 platform apps, with the count', () => {
+    const f = baseFleet();
+    f.spec.management.platformApps = Array.from({ length: 501 }, (_, i) => `app-${i}`);
+    expect(problems(f)).toEqual(['spec.management.platformApps: has 501 items; at most 500 are allowed']);
+  });
+});

@@ -64,6 +64,13 @@ describe('checkFleetPaths', () => {
     expect(check(fleetFile, { manifests: '..' })).toEqual([outsideMessage('spec.konvoy.addons.manifests', dir, dir, repo)]);
   });
 
+  test('says how to read another folder on purpose, in words a user can act on', () => {
+    const { fleetFile } = folders();
+    expect(check(fleetFile, { manifests: '../outside' })).toEqual([expect.stringMatching(
+      /: dkp-fleet reads only inside it \(like kustomize's load restriction\); to read another folder on purpose, pass --allow-read <folder> \(or FLEET_ALLOW_READ\)$/,
+    )]);
+  });
+
   test('fails if a folder whose name starts like the fleet file\'s folder is beside it', () => {
     const { repo, fleetFile } = folders();
     fs.mkdirSync(`${repo}-other`);
