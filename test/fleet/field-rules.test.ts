@@ -256,3 +256,17 @@ describe('what a refusal of a wrong type or size says', () => {
     expect(problems(f)).toEqual(['spec.management.platformApps: has 501 items; at most 500 are allowed']);
   });
 });
+
+describe('ClusterClass clusters (topology: true)', () => {
+  test('fails if one names a control plane, as for node pools: Cluster API upgrades both from spec.topology.version', () => {
+    const f = baseFleet();
+    const c = f.spec.workspaces[0].clusters[0];
+    c.topology = true;
+    delete c.nodePools;
+    c.controlPlane = { name: 'prod-east-cp' };
+    expect(problems(f)).toEqual([
+      'spec.workspaces[0].clusters[0].controlPlane: not used by ClusterClass clusters (topology: true): '
+      + 'Cluster API upgrades their control plane and workers from spec.topology.version',
+    ]);
+  });
+});
