@@ -230,30 +230,30 @@ describe('readRegularFile', () => {
       }) as typeof fs.fstatSync);
     };
     afterEach(() => jest.restoreAllMocks());
+    /** A new regular file of five bytes, `a: 1` and a newline. */
+    const smallFile = () => {
+      const file = path.join(tempDir(), 'a.yaml');
+      fs.writeFileSync(file, 'a: 1\n');
+      return file;
+    };
 
     test.each([
       ['another file swapped in (another inode)', (s: fs.Stats) => ({ ino: s.ino + 1 })],
       ['a file of another file system mounted over it (another device)', (s: fs.Stats) => ({ dev: s.dev + 1 })],
     ])('fails if it is %s', (_what, change) => {
-      const dir = tempDir();
-      const file = path.join(dir, 'a.yaml');
-      fs.writeFileSync(file, 'a: 1\n');
+      const file = smallFile();
       openedAs(change(fs.statSync(file)));
       expect(readRegularFile(file, 100)).toEqual({ refused: 'changed while it was opened (now a regular file); only regular files are read' });
     });
 
     test('fails if it grew past the limit, with its new size', () => {
-      const dir = tempDir();
-      const file = path.join(dir, 'a.yaml');
-      fs.writeFileSync(file, 'a: 1\n');
+      const file = smallFile();
       openedAs({ size: 5000 });
       expect(readRegularFile(file, 100)).toEqual({ refused: 'is 5000 bytes; files of at most 100 bytes are read' });
     });
 
     test('reads it when only its times changed (the same file)', () => {
-      const dir = tempDir();
-      const file = path.join(dir, 'a.yaml');
-      fs.writeFileSync(file, 'a: 1\n');
+      const file = smallFile();
       openedAs({ mtimeMs: 1 });
       expect(readRegularFile(file, 100)).toEqual({ text: 'a: 1\n' });
     });
